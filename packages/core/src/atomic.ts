@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { copyFile, link, mkdir, open, readFile, rename, rm, stat, symlink, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { AirlockError, asAirlockError } from './errors.js';
+
+/** A temp name beside `target`, so the final rename stays on one filesystem. */
+export function tempPathFor(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+export async function ensureDir(path: string): Promise<void> {
+  await mkdir(path, { recursive: true });
+}
+
+/** fsyncs a directory so a rename inside it survives power loss. Not every filesystem allows it. */
+export async function fsyncDir(path: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(path, constants.O_RDONLY);
+    await handle.sync();
+  } catch {
+    // Directories cannot be fsynced on some filesystems (FAT32 media among them); the rename is still atomic.
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** Writes to a temp file, fsyncs, renames over `target`: readers see the old or the new file, never half. */
+export async function writeFileAtomic(target: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+  await ensureDir(dirname(target));
+  const tmp = tempPathFor(target);
+  try {
+    const handle = await open(tmp, 'wx', mode);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, target);
+    await fsyncDir(dirname(target));
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw asAirlockError(err, 'IO_ERROR', `cannot write ${target}`);
+  }
+}
+
+/** Moves a verified temp file into place, fsyncing the file first. */
+export async function commitFile(tmp: string, target: string): Promise<void> {
+  const handle = await open(tmp, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await ensureDir(dirname(target));
+  await rename(tmp, target);
+  await fsyncDir(dirname(target));
+}
+
+/** Hardlinks `from` to `to`; copies when a hardlink is impossible (another filesystem, or links not allowed). */
+export async function linkOrCopy(from: string, to: string): Promise<'link' | 'copy'> {
+  await ensureDir(dirname(to));
+  try {
+    await link(from, to);
+    return 'link';
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EXDEV' || code === 'EPERM' || code === 'EMLINK' || code === 'ENOTSUP') {
+      await copyFile(from, to, constants.COPYFILE_EXCL);
+      return 'copy';
+    }
+    throw asAirlockError(err, 'IO_ERROR', `cannot link ${from} to ${to}`);
+  }
+}
+
+/** Points the symlink `linkPath` at `target` atomically: a temp symlink renamed over the old one. */
+export async function replaceSymlink(linkPath: string, target: string): Promise<void> {
+  const tmp = tempPathFor(linkPath);
+  await symlink(target, tmp);
+  try {
+    await rename(tmp, linkPath);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw asAirlockError(err, 'IO_ERROR', `cannot switch ${linkPath} to ${target}`);
+  }
+  await fsyncDir(dirname(linkPath));
+}
+
+/** Reads a small file, refusing to read past `maxBytes` (the file may be attacker-supplied). */
+export async function readFileLimited(path: string, maxBytes: number, what = path): Promise<Buffer> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (err) {
+    throw asAirlockError(err, 'SOURCE_NOT_FOUND', `cannot read ${what}`);
+  }
+  if (!info.isFile()) throw new AirlockError('SOURCE_NOT_FOUND', `${what} is not a regular file`);
+  if (info.size > maxBytes) throw new AirlockError('SIZE_MISMATCH', `${what} is ${info.size} bytes, more than the ${maxBytes} allowed`);
+  return readFile(path);
+}
+
+export async function pathExists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './temp-dir.js';
+export * from './error-code.js';
+export * from './real-tools.js';
