@@ -1,0 +1,6 @@
+export { generateKey, type GeneratedKey } from './generate.js';
+export { loadSigner } from './signer.js';
+export { readPublicKeys, binaryKeyring, type PublicKeyInfo } from './public-keys.js';
+export { normalizeFingerprint } from './fingerprint.js';
+export { Keyring } from './keyring.js';
+export type { SignatureCheck } from './verify-packets.js';

@@ -1,0 +1,80 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AirlockError } from '@airlock/core';
+import { countBodyBytes } from './body-counter.js';
+import { sendText } from './respond.js';
+import { serveTree } from './static-tree.js';
+import type { RequestHandler, RunningServer, ServeOptions } from './types.js';
+
+const READ_METHODS = new Set(['GET', 'HEAD']);
+/** How long close() lets in-flight downloads finish before cutting them, so shutdown cannot hang on a slow client. */
+const CLOSE_GRACE_MS = 5_000;
+
+/** A read-only HTTP server for the current publication; custom handlers are tried before the file tree. */
+export async function startServer(o: ServeOptions): Promise<RunningServer> {
+  const handlers: RequestHandler[] = o.handlers ?? [];
+  const server = createServer((req, res) => {
+    void respond(req, res);
+  });
+
+  async function respond(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const sentBytes = countBodyBytes(res);
+    res.once('close', () => report(o, req, res, sentBytes()));
+    try {
+      if (!READ_METHODS.has(req.method ?? '')) {
+        sendText(req, res, 405, 'this server is read-only: use GET or HEAD', { Allow: 'GET, HEAD' });
+        return;
+      }
+      for (const handler of handlers) {
+        if (await handler(req, res)) return;
+      }
+      await serveTree(req, res, o.root);
+    } catch {
+      // The library never prints: the 500 reaches the access log through onRequest.
+      if (!res.headersSent) sendText(req, res, 500, 'internal server error');
+      else res.destroy();
+    }
+  }
+
+  await listen(server, o);
+  const address = server.address() as AddressInfo;
+  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${urlHost}:${address.port}/`,
+    host: address.address,
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        const cutOff = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+        server.close(() => {
+          clearTimeout(cutOff);
+          resolve();
+        });
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+function listen(server: ReturnType<typeof createServer>, o: ServeOptions): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(new AirlockError('IO_ERROR', `cannot listen on ${o.host}:${o.port}: ${err.message}; choose another address with --listen`, { cause: err }));
+    });
+    server.listen(o.port, o.host, () => resolve());
+  });
+}
+
+function report(o: ServeOptions, req: IncomingMessage, res: ServerResponse, bytes: number): void {
+  if (!o.onRequest) return;
+  const method = req.method ?? '';
+  try {
+    o.onRequest({ method, path: escapeControl(req.url ?? ''), status: res.statusCode, bytes: method === 'HEAD' ? 0 : bytes });
+  } catch {
+    // A failing logger must not take the server down.
+  }
+}
+
+/** Request targets are attacker-controlled and end up in logs: no raw control characters. */
+function escapeControl(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}

@@ -1,0 +1,24 @@
+/** Exporter-side schema, one entry per version (see migrate() in database.ts). Append only. */
+export const EXPORT_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE bundles (
+    channel         TEXT    NOT NULL,
+    sequence        INTEGER NOT NULL CHECK (sequence >= 1),
+    id              TEXT    NOT NULL,
+    manifest_sha256 TEXT    NOT NULL,
+    created_at      TEXT    NOT NULL,
+    base_sequence   INTEGER NULL,
+    blob_count      INTEGER NOT NULL,
+    bytes           INTEGER NOT NULL,
+    PRIMARY KEY (channel, sequence)
+  );
+  -- What the site is believed to hold, per channel: the next incremental export skips these digests.
+  CREATE TABLE shipped (
+    channel  TEXT    NOT NULL,
+    digest   TEXT    NOT NULL,
+    size     INTEGER NOT NULL,
+    sequence INTEGER NOT NULL,
+    PRIMARY KEY (channel, digest)
+  ) WITHOUT ROWID;
+  `,
+];

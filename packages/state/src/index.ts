@@ -1,0 +1,4 @@
+export type { StateOpenOptions } from './database.js';
+export * from './export-state.js';
+export * from './site-state.js';
+export type * from './site-types.js';

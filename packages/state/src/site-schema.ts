@@ -1,0 +1,70 @@
+/** Site-side schema, one entry per version (see migrate() in database.ts). Append only. */
+export const SITE_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE trusted_keys (
+    fingerprint TEXT PRIMARY KEY,
+    user_ids    TEXT NOT NULL,          -- JSON array of strings
+    armored     TEXT NOT NULL,
+    added_at    TEXT NOT NULL
+  );
+
+  CREATE TABLE bundles (
+    manifest_sha256 TEXT    PRIMARY KEY,
+    id              TEXT    NOT NULL,
+    channel         TEXT    NOT NULL,
+    sequence        INTEGER NOT NULL,
+    base_sequence   INTEGER NULL,
+    status          TEXT    NOT NULL DEFAULT 'pending'
+                    CHECK (status IN ('pending', 'complete', 'published', 'superseded', 'rejected')),
+    manifest_path   TEXT    NOT NULL,
+    received_at     TEXT    NOT NULL,
+    completed_at    TEXT    NULL,
+    published_at    TEXT    NULL,
+    reason          TEXT    NULL
+  );
+  CREATE INDEX bundles_by_channel ON bundles (channel, sequence);
+  CREATE INDEX bundles_by_status ON bundles (status);
+
+  CREATE TABLE bundle_volumes (
+    manifest_sha256 TEXT    NOT NULL REFERENCES bundles (manifest_sha256) ON DELETE CASCADE,
+    number          INTEGER NOT NULL,
+    name            TEXT    NOT NULL,
+    status          TEXT    NOT NULL DEFAULT 'missing' CHECK (status IN ('missing', 'ingested')),
+    ingested_at     TEXT    NULL,
+    PRIMARY KEY (manifest_sha256, number)
+  );
+
+  -- The last PUBLISHED bundle of each channel; its sequence is the anti-replay floor.
+  CREATE TABLE channels (
+    name                 TEXT    PRIMARY KEY,
+    last_sequence        INTEGER NOT NULL,
+    last_bundle_id       TEXT    NOT NULL,
+    last_manifest_sha256 TEXT    NOT NULL REFERENCES bundles (manifest_sha256),
+    updated_at           TEXT    NOT NULL
+  );
+
+  CREATE TABLE blobs (
+    digest   TEXT    PRIMARY KEY,
+    size     INTEGER NOT NULL,
+    added_at TEXT    NOT NULL
+  ) WITHOUT ROWID;
+
+  CREATE TABLE publications (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    snapshot      TEXT    NOT NULL UNIQUE,
+    created_at    TEXT    NOT NULL,
+    bundles       TEXT    NOT NULL,     -- JSON array of manifest sha256
+    status        TEXT    NOT NULL CHECK (status IN ('current', 'previous', 'retired')),
+    -- The publication that was live when this one was published: what a rollback from it returns to.
+    rolls_back_to INTEGER NULL REFERENCES publications (id)
+  );
+  CREATE UNIQUE INDEX publications_one_current ON publications (status) WHERE status = 'current';
+
+  CREATE TABLE events (
+    id     INTEGER PRIMARY KEY AUTOINCREMENT,
+    at     TEXT    NOT NULL,
+    kind   TEXT    NOT NULL,
+    detail TEXT    NOT NULL             -- JSON
+  );
+  `,
+];

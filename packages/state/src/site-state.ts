@@ -1,0 +1,156 @@
+import type { Digest } from '@airlock/core';
+import { openDatabase, type SqliteDatabase, type StateOpenOptions } from './database.js';
+import { BlobIndex } from './site-blobs.js';
+import { BundleLedger } from './site-bundles.js';
+import { ChannelLedger } from './site-channels.js';
+import { EventLog } from './site-events.js';
+import { PublicationLog } from './site-publications.js';
+import { SITE_MIGRATIONS } from './site-schema.js';
+import { TrustStore } from './site-trust.js';
+import type {
+  BundleInput,
+  BundleRow,
+  BundleStatus,
+  ChannelRow,
+  Publication,
+  PublicationInput,
+  StateEvent,
+  TrustedKey,
+  VolumeRef,
+  VolumeRow,
+} from './site-types.js';
+import { guard, stateError } from './state-error.js';
+
+/**
+ * The isolated site's state: trust store, bundles and volumes seen, channels, vault index,
+ * publications and an audit log. Every method is synchronous; every multi-row change is one
+ * transaction. Methods that stamp a time take an optional `now` (tests pin it).
+ */
+export class SiteState {
+  private readonly trust: TrustStore;
+  private readonly ledger: BundleLedger;
+  private readonly channelLedger: ChannelLedger;
+  private readonly blobIndex: BlobIndex;
+  private readonly publicationLog: PublicationLog;
+  private readonly eventLog: EventLog;
+
+  private constructor(private readonly db: SqliteDatabase) {
+    this.trust = new TrustStore(db);
+    this.ledger = new BundleLedger(db);
+    this.channelLedger = new ChannelLedger(db, this.ledger);
+    this.blobIndex = new BlobIndex(db);
+    this.publicationLog = new PublicationLog(db);
+    this.eventLog = new EventLog(db);
+  }
+
+  /** Opens or creates the site database (parent directories included). */
+  static open(path: string, options?: StateOpenOptions): SiteState {
+    return guard(`cannot open site state ${path}`, () => new SiteState(openDatabase(path, SITE_MIGRATIONS, options)));
+  }
+
+  close(): void {
+    guard('cannot close the site state', () => this.db.close());
+  }
+
+  // trust store
+  addTrustedKey(key: { fingerprint: string; userIds: string[]; armored: string }, now = new Date()): 'added' | 'present' {
+    return guard('cannot add a trusted key', () => this.trust.add(key, now));
+  }
+  removeTrustedKey(fingerprint: string): boolean {
+    return guard('cannot remove a trusted key', () => this.trust.delete(fingerprint));
+  }
+  trustedKeys(): TrustedKey[] {
+    return guard('cannot read the trust store', () => this.trust.all());
+  }
+
+  // channels
+  channel(name: string): ChannelRow | null {
+    return guard('cannot read channels', () => this.channelLedger.get(name));
+  }
+  channels(): ChannelRow[] {
+    return guard('cannot read channels', () => this.channelLedger.list());
+  }
+  publishedBundle(channel: string): BundleRow | null {
+    return guard('cannot read channels', () => this.channelLedger.publishedBundle(channel));
+  }
+
+  // bundles and volumes
+  upsertBundle(bundle: BundleInput, now = new Date()): BundleRow {
+    return guard(`cannot record bundle ${bundle.id}`, () => this.ledger.upsert(bundle, now));
+  }
+  bundle(manifestSha256: string): BundleRow | null {
+    return guard('cannot read bundles', () => this.ledger.get(manifestSha256));
+  }
+  bundles(filter: { status?: BundleStatus } = {}): BundleRow[] {
+    return guard('cannot read bundles', () => this.ledger.list(filter));
+  }
+  volumes(manifestSha256: string): VolumeRow[] {
+    return guard('cannot read bundle volumes', () => this.ledger.volumes(manifestSha256));
+  }
+  missingVolumes(manifestSha256: string): VolumeRef[] {
+    return guard('cannot read bundle volumes', () => this.ledger.missingVolumes(manifestSha256));
+  }
+  markVolumeIngested(manifestSha256: string, number: number, now = new Date()): void {
+    guard('cannot record an ingested volume', () => this.ledger.markVolumeIngested(manifestSha256, number, now));
+  }
+  markBundleComplete(manifestSha256: string, now = new Date()): void {
+    guard('cannot mark a bundle complete', () => this.ledger.markComplete(manifestSha256, now));
+  }
+  markBundleRejected(manifestSha256: string, reason: string): void {
+    guard('cannot mark a bundle rejected', () => this.ledger.markRejected(manifestSha256, reason));
+  }
+  markBundlesPublished(manifestSha256s: string[], now = new Date()): void {
+    guard('cannot mark bundles published', () => this.channelLedger.markPublished(manifestSha256s, now));
+  }
+
+  // vault index
+  recordBlob(digest: Digest, size: number, now = new Date()): boolean {
+    return guard('cannot index a vault blob', () => this.blobIndex.record(digest, size, now));
+  }
+  recordBlobs(blobs: Array<{ digest: Digest; size: number }>, now = new Date()): number {
+    return guard('cannot index vault blobs', () => this.blobIndex.recordAll(blobs, now));
+  }
+  hasBlob(digest: Digest): boolean {
+    return guard('cannot read the vault index', () => this.blobIndex.contains(digest));
+  }
+  blobCount(): number {
+    return guard('cannot read the vault index', () => this.blobIndex.size());
+  }
+  /** Streams every indexed blob sorted by digest; finish (or break) the loop before writing. */
+  *indexedBlobs(): IterableIterator<{ digest: Digest; size: number }> {
+    try {
+      yield* this.blobIndex.iterate();
+    } catch (err) {
+      throw stateError(err, 'cannot read the vault index');
+    }
+  }
+
+  // publications
+  recordPublication(publication: PublicationInput): number {
+    const createdAt = publication.createdAt ?? new Date().toISOString();
+    return guard('cannot record a publication', () => this.publicationLog.record(publication.snapshot, publication.bundles, createdAt));
+  }
+  currentPublication(): Publication | null {
+    return guard('cannot read publications', () => this.publicationLog.currentPublication());
+  }
+  publications(): Publication[] {
+    return guard('cannot read publications', () => this.publicationLog.list());
+  }
+  rollbackTarget(): Publication | null {
+    return guard('cannot read publications', () => this.publicationLog.rollbackTarget());
+  }
+  setCurrent(id: number): void {
+    guard('cannot switch the current publication', () => this.publicationLog.setCurrent(id));
+  }
+  retire(id: number): void {
+    guard('cannot retire a publication', () => this.publicationLog.retire(id));
+  }
+
+  // audit log
+  logEvent(kind: string, detail: unknown, now = new Date()): number {
+    return guard('cannot write the event log', () => this.eventLog.append(kind, detail, now));
+  }
+  events(limit = 100): StateEvent[] {
+    return guard('cannot read the event log', () => this.eventLog.latest(limit));
+  }
+}

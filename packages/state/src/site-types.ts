@@ -1,0 +1,79 @@
+/** Row shapes returned by SiteState. Times are ISO 8601 strings. */
+
+export interface TrustedKey {
+  fingerprint: string;
+  userIds: string[];
+  armored: string;
+  addedAt: string;
+}
+
+export interface ChannelRow {
+  name: string;
+  lastSequence: number;
+  lastBundleId: string;
+  lastManifestSha256: string;
+  updatedAt: string;
+}
+
+export type BundleStatus = 'pending' | 'complete' | 'published' | 'superseded' | 'rejected';
+
+export interface BundleRow {
+  manifestSha256: string;
+  id: string;
+  channel: string;
+  sequence: number;
+  baseSequence: number | null;
+  status: BundleStatus;
+  manifestPath: string;
+  receivedAt: string;
+  completedAt: string | null;
+  publishedAt: string | null;
+  /** Why the bundle was rejected; null otherwise. */
+  reason: string | null;
+  volumesIngested: number;
+  volumesTotal: number;
+}
+
+export interface BundleInput {
+  manifestSha256: string;
+  id: string;
+  channel: string;
+  sequence: number;
+  baseSequence: number | null;
+  manifestPath: string;
+  volumes: Array<{ number: number; name: string }>;
+}
+
+export interface VolumeRef {
+  number: number;
+  name: string;
+}
+
+export interface VolumeRow extends VolumeRef {
+  status: 'missing' | 'ingested';
+  ingestedAt: string | null;
+}
+
+export type PublicationStatus = 'current' | 'previous' | 'retired';
+
+export interface Publication {
+  id: number;
+  snapshot: string;
+  createdAt: string;
+  /** Manifest sha256 of every bundle the snapshot was built from. */
+  bundles: string[];
+  status: PublicationStatus;
+}
+
+export interface PublicationInput {
+  snapshot: string;
+  bundles: string[];
+  createdAt?: string;
+}
+
+export interface StateEvent {
+  id: number;
+  at: string;
+  kind: string;
+  detail: unknown;
+}

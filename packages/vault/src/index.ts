@@ -1,0 +1,3 @@
+export * from './blob-part.js';
+export * from './vault.js';
+export * from './snapshots.js';

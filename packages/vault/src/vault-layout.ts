@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { AirlockError, digestHex, isDigest, type Digest } from '@airlock/core';
+
+const TEMP_NAME_RE = /^(\d+)-[0-9a-f]+\.tmp$/;
+
+/** The name of a temp file owned by process `pid`, so a later run can tell live writes from crash leftovers. */
+export function tempName(pid: number): string {
+  return `${pid}-${randomBytes(8).toString('hex')}.tmp`;
+}
+
+/** The owning process id of a temp file name, or null when the name is not one the vault makes. */
+export function tempOwner(name: string): number | null {
+  const match = TEMP_NAME_RE.exec(name);
+  return match ? Number(match[1]) : null;
+}
+
+/**
+ * Where everything lives under the vault root. Digests and indexes become path components, so
+ * they are checked here, whoever calls: a malformed digest must never reach the filesystem.
+ */
+export class VaultLayout {
+  readonly tempDir: string;
+  readonly blobsDir: string;
+  readonly partsDir: string;
+  readonly modesDir: string;
+
+  constructor(readonly root: string) {
+    this.tempDir = join(root, 'tmp');
+    this.blobsDir = join(root, 'sha256');
+    this.partsDir = join(root, 'parts');
+    this.modesDir = join(root, 'modes');
+  }
+
+  blobPath(digest: Digest): string {
+    const hex = checkedHex(digest);
+    return join(this.blobsDir, hex.slice(0, 2), hex);
+  }
+
+  partsDirOf(blob: Digest): string {
+    return join(this.partsDir, checkedHex(blob));
+  }
+
+  partPath(blob: Digest, index: number): string {
+    if (!Number.isSafeInteger(index) || index < 0) {
+      throw new AirlockError('MANIFEST_INVALID', `part index ${String(index)} of ${blob} is not a non-negative integer`);
+    }
+    return join(this.partsDirOf(blob), String(index));
+  }
+
+  /** A blob copy with a fixed mode; `mode` has already been reduced to permission bits. */
+  modeCopyPath(digest: Digest, mode: number): string {
+    const hex = checkedHex(digest);
+    return join(this.modesDir, mode.toString(8).padStart(4, '0'), hex.slice(0, 2), hex);
+  }
+
+  newTempPath(): string {
+    return join(this.tempDir, tempName(process.pid));
+  }
+}
+
+function checkedHex(digest: Digest): string {
+  if (!isDigest(digest)) throw new AirlockError('MANIFEST_INVALID', `not a sha256 digest: ${JSON.stringify(digest)}`);
+  return digestHex(digest);
+}
