@@ -1,0 +1,70 @@
+import { chmod, mkdir, readdir, rm, symlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { AirlockError, asAirlockError, ensureDir, isPlainName, type PublishContext } from '@airlock/core';
+import { parseFilesCatalog } from './parse-catalog.js';
+import type { DirEntry, FilesCatalog } from './types.js';
+
+/**
+ * Published files are served, never run in place with privileges: setuid, setgid and sticky bits
+ * are dropped. The vault also clears write bits on placed files.
+ */
+const PUBLISHED_MODE_MASK = 0o777;
+
+/**
+ * Writes the tree into `<staging>/files/<source>/`: directories first (owner-writable while we work),
+ * then files hardlinked from the vault, then symlinks, and last the directory modes, deepest first,
+ * so a read-only directory is closed only after everything inside it exists.
+ */
+export async function publishFiles(catalog: FilesCatalog, ctx: PublishContext): Promise<void> {
+  const { entries } = parseFilesCatalog(catalog);
+  if (!isPlainName(ctx.sourceName)) throw new AirlockError('PUBLISH_FAILED', `source name ${JSON.stringify(ctx.sourceName)} cannot be a directory name`);
+  const root = join(ctx.staging, 'files', ctx.sourceName);
+  const task = ctx.progress.task(`publish files/${ctx.sourceName}`, entries.length, 'items');
+  try {
+    await removeTree(root);
+    await ensureDir(root);
+    const dirs = entries.filter((e): e is DirEntry => e.type === 'dir').sort((a, b) => depth(a.path) - depth(b.path));
+    for (const dir of dirs) await mkdir(join(root, dir.path), { recursive: true, mode: 0o700 });
+    for (const entry of entries) {
+      const dest = join(root, entry.path);
+      if (entry.type === 'file') {
+        await ensureDir(dirname(dest));
+        await ctx.vault.place(entry.digest, dest, entry.mode & PUBLISHED_MODE_MASK);
+        task.advance(1);
+      } else if (entry.type === 'symlink') {
+        await ensureDir(dirname(dest));
+        await symlink(entry.target, dest);
+        task.advance(1);
+      }
+    }
+    for (const dir of [...dirs].reverse()) {
+      await chmod(join(root, dir.path), dir.mode & PUBLISHED_MODE_MASK);
+      task.advance(1);
+    }
+  } catch (err) {
+    throw asAirlockError(err, 'PUBLISH_FAILED', `cannot publish files/${ctx.sourceName}`);
+  } finally {
+    task.done();
+  }
+}
+
+function depth(path: string): number {
+  return path.split('/').length;
+}
+
+/** Removes what an interrupted earlier publish left, including directories it already made read-only. */
+async function removeTree(path: string): Promise<void> {
+  await makeOwnerWritable(path);
+  await rm(path, { recursive: true, force: true });
+}
+
+async function makeOwnerWritable(dir: string): Promise<void> {
+  try {
+    await chmod(dir, 0o700);
+  } catch {
+    return; // absent: nothing to remove
+  }
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) await makeOwnerWritable(join(dir, entry.name));
+  }
+}

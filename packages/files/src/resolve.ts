@@ -1,0 +1,62 @@
+import { join } from 'node:path';
+import type { Artifact, ExportContext, ResolveResult } from '@airlock/core';
+import { DigestCache } from './digest-cache.js';
+import { hashFiles } from './hash-files.js';
+import { readLocalSources } from './local-sources.js';
+import { mergeEntries, parentDirs, type OriginEntry } from './merge-entries.js';
+import type { FilesCatalog, FilesSpec } from './types.js';
+import { fetchUrlSources } from './url-sources.js';
+import type { LocalFile } from './walk-tree.js';
+
+/** URL files are published world-readable; their upstream mode is unknown. */
+const URL_FILE_MODE = 0o644;
+
+/** Builds the catalog of local trees and URL files, hashing (or fetching) every file once. */
+export async function resolveFiles(spec: FilesSpec, ctx: ExportContext): Promise<ResolveResult<FilesCatalog>> {
+  const cache = await DigestCache.load(join(ctx.cacheDir, `digests-${spec.name}.json`));
+  try {
+    return await collect(spec, ctx, cache);
+  } finally {
+    // Keep the hashing work even when a later step fails; losing the cache only costs time.
+    await cache.save().catch((err: unknown) => ctx.progress.warn(`cannot save the digest cache: ${String(err)}`));
+  }
+}
+
+async function collect(spec: FilesSpec, ctx: ExportContext, cache: DigestCache): Promise<ResolveResult<FilesCatalog>> {
+  const items: OriginEntry[] = [];
+  const artifacts: Artifact[] = [];
+
+  const groups = await readLocalSources(spec.path, ctx.progress);
+  const files = groups.flatMap((g) => g.entries.filter((e): e is LocalFile => e.kind === 'file'));
+  const hashed = new Map((await hashFiles(files, cache, ctx.progress, spec.name)).map((h) => [h.file, h]));
+  for (const group of groups) {
+    for (const found of group.entries) {
+      if (found.kind === 'file') {
+        const h = hashed.get(found);
+        if (h === undefined) continue;
+        items.push({ entry: { path: found.path, type: 'file', digest: h.digest, size: h.size, mode: found.mode }, origin: group.origin });
+        artifacts.push({ digest: h.digest, size: h.size, source: { kind: 'file', path: found.abs }, label: `${spec.name}/${found.path}` });
+      } else if (found.kind === 'dir') {
+        items.push({ entry: { path: found.path, type: 'dir', mode: found.mode }, origin: group.origin });
+      } else {
+        items.push({ entry: { path: found.path, type: 'symlink', target: found.target }, origin: group.origin });
+      }
+    }
+  }
+
+  for (const got of await fetchUrlSources(spec.urls, ctx, cache)) {
+    const { path } = got.source;
+    items.push(...parentDirs(path, got.source.url));
+    items.push({ entry: { path, type: 'file', digest: got.digest, size: got.size, mode: URL_FILE_MODE }, origin: got.source.url });
+    artifacts.push({ digest: got.digest, size: got.size, source: { kind: 'file', path: got.blobPath }, label: `${spec.name}/${path}` });
+  }
+
+  const entries = mergeEntries(spec.name, items, ctx.progress);
+  return { catalog: { version: 1, entries }, artifacts: uniqueByDigest(artifacts) };
+}
+
+function uniqueByDigest(artifacts: Artifact[]): Artifact[] {
+  const byDigest = new Map<string, Artifact>();
+  for (const a of artifacts) if (!byDigest.has(a.digest)) byDigest.set(a.digest, a);
+  return [...byDigest.values()];
+}
