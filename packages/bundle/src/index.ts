@@ -1,0 +1,12 @@
+export * from './names.js';
+export type * from './manifest-types.js';
+export * from './validate-manifest.js';
+export * from './serialize-manifest.js';
+export * from './plan-volumes.js';
+export * from './write-volume.js';
+export type { EntryStream } from './entry-stream.js';
+export * from './read-volume.js';
+export * from './verify-volume.js';
+export * from './sums.js';
+export * from './read-manifest.js';
+export * from './write-bundle-files.js';

@@ -1,0 +1,64 @@
+import { isDigest, type Digest, type FieldProblem } from '@airlock/core';
+
+export type JsonObject = Record<string, unknown>;
+
+/** Collects every problem of a document so validation can report them all at once. */
+export class ProblemList {
+  readonly items: FieldProblem[] = [];
+
+  add(path: string, message: string): void {
+    this.items.push({ path, message });
+  }
+
+  get empty(): boolean {
+    return this.items.length === 0;
+  }
+
+  /** The value as a plain object, or undefined (with a problem) when it is not one. */
+  object(value: unknown, path: string): JsonObject | undefined {
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as JsonObject;
+    this.add(path, 'must be an object');
+    return undefined;
+  }
+
+  /** Flags fields a v1 reader does not know: a writer that adds fields must bump the format version. */
+  onlyKeys(obj: JsonObject, allowed: readonly string[], path: string): void {
+    for (const key of Object.keys(obj)) {
+      if (!allowed.includes(key)) this.add(join(path, key), 'unknown field');
+    }
+  }
+
+  string(obj: JsonObject, key: string, path: string): string | undefined {
+    const value = obj[key];
+    if (typeof value === 'string' && value.length > 0) return value;
+    this.add(join(path, key), 'must be a non-empty string');
+    return undefined;
+  }
+
+  /** A safe integer no smaller than `min`. */
+  integer(obj: JsonObject, key: string, path: string, min: number): number | undefined {
+    const value = obj[key];
+    if (typeof value === 'number' && Number.isSafeInteger(value) && value >= min) return value;
+    this.add(join(path, key), `must be a whole number of at least ${min}`);
+    return undefined;
+  }
+
+  digest(obj: JsonObject, key: string, path: string): Digest | undefined {
+    const value = obj[key];
+    if (isDigest(value)) return value;
+    this.add(join(path, key), 'must be a digest of the form sha256:<64 lowercase hex>');
+    return undefined;
+  }
+
+  array(obj: JsonObject, key: string, path: string): unknown[] | undefined {
+    const value = obj[key];
+    if (Array.isArray(value)) return value;
+    this.add(join(path, key), 'must be an array');
+    return undefined;
+  }
+}
+
+export function join(path: string, key: string | number): string {
+  if (typeof key === 'number') return `${path}[${key}]`;
+  return path ? `${path}.${key}` : key;
+}

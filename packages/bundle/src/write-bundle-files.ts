@@ -1,0 +1,28 @@
+import { join } from 'node:path';
+import { sha256Hex, writeFileAtomic } from '@airlock/core';
+import type { Manifest } from './manifest-types.js';
+import { SHA256SUMS_FILE, SIGNATURE_SUFFIX, manifestFileName } from './names.js';
+import { serializeManifest } from './serialize-manifest.js';
+import { formatSha256Sums } from './sums.js';
+import { validateManifest } from './validate-manifest.js';
+
+/**
+ * Writes the signed files of a bundle beside its volumes: SHA256SUMS and its signature, the
+ * manifest signature, and the manifest itself last, so a directory with a manifest is complete.
+ * Everything is signed before anything is written.
+ */
+export async function writeBundleFiles(dir: string, m: Manifest, sign: (data: Buffer) => Promise<string>): Promise<void> {
+  const manifest = validateManifest(m);
+  const name = manifestFileName(manifest.id);
+  const bytes = Buffer.from(serializeManifest(manifest), 'utf8');
+  const sums = Buffer.from(
+    formatSha256Sums([{ name, sha256: sha256Hex(bytes) }, ...manifest.volumes.map((v) => ({ name: v.name, sha256: v.sha256 }))]),
+    'utf8',
+  );
+  const sumsSignature = await sign(sums);
+  const manifestSignature = await sign(bytes);
+  await writeFileAtomic(join(dir, SHA256SUMS_FILE), sums);
+  await writeFileAtomic(join(dir, `${SHA256SUMS_FILE}${SIGNATURE_SUFFIX}`), sumsSignature);
+  await writeFileAtomic(join(dir, `${name}${SIGNATURE_SUFFIX}`), manifestSignature);
+  await writeFileAtomic(join(dir, name), bytes);
+}

@@ -1,0 +1,64 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { AirlockError, formatSize, parseSize } from '@airlock/core';
+import { exportBundle, planExport } from '@airlock/engine';
+import { createFetcher } from '@airlock/fetch';
+import type { Compression } from '@airlock/bundle';
+import { loadConfig } from '../config/load-config.js';
+import { contextFor } from '../context.js';
+
+interface ExportFlags {
+  config: string;
+  out?: string;
+  maxVolumeSize?: string;
+  compression?: string;
+  full?: boolean;
+}
+
+function volumeOverrides(flags: ExportFlags): { maxVolumeSize?: number; compression?: Compression; full: boolean } {
+  if (flags.compression !== undefined && flags.compression !== 'zstd' && flags.compression !== 'none') {
+    throw new AirlockError('USAGE', '--compression must be zstd or none');
+  }
+  return {
+    ...(flags.maxVolumeSize ? { maxVolumeSize: parseSize(flags.maxVolumeSize) } : {}),
+    ...(flags.compression ? { compression: flags.compression as Compression } : {}),
+    full: Boolean(flags.full),
+  };
+}
+
+function withVolumeOptions(command: Command): Command {
+  return command
+    .requiredOption('-c, --config <file>', 'airlock.yaml')
+    .option('--max-volume-size <size>', 'largest volume file, e.g. 4GiB, 700MiB (overrides volumes.maxSize)')
+    .option('--compression <kind>', 'zstd or none (overrides volumes.compression)')
+    .option('--full', 'ship every blob (a new base line) instead of only what the channel has not shipped yet');
+}
+
+export function registerExport(program: Command): void {
+  withVolumeOptions(program.command('plan'))
+    .description('resolve the sources and show what the next export would ship, without writing a bundle')
+    .action(async (flags: ExportFlags, cmd: Command) => {
+      const { output, progress, home, registry } = contextFor(cmd);
+      const config = await loadConfig(flags.config, registry);
+      const plan = await planExport({ config, registry, home, fetcher: createFetcher(), progress, ...volumeOverrides(flags) });
+      output.result(plan);
+      output.line(`${plan.id}: ${plan.base ? `incremental on ${plan.base.id}` : 'full bundle'}`);
+      for (const s of plan.sources) {
+        output.line(`  ${s.type}/${s.name}: ${s.artifacts} artifact(s), ${formatSize(s.bytes)}; new: ${s.newBlobs}, ${formatSize(s.newBytes)}`);
+      }
+      output.line(`would ship ${plan.carried.blobs} blob(s), ${formatSize(plan.carried.bytes)} in ${plan.volumes} volume(s) of at most ${formatSize(plan.maxVolumeSize)} (${plan.compression})`);
+    });
+
+  withVolumeOptions(program.command('export'))
+    .description('resolve the sources, then write a signed multi-volume bundle into DIR')
+    .requiredOption('-o, --out <dir>', 'bundle directory (empty, or holding an interrupted export of the same bundle)')
+    .action(async (flags: ExportFlags, cmd: Command) => {
+      const { output, progress, home, registry } = contextFor(cmd);
+      const config = await loadConfig(flags.config, registry);
+      const result = await exportBundle({ config, registry, home, outDir: resolve(flags.out ?? '.'), fetcher: createFetcher(), progress, ...volumeOverrides(flags) });
+      output.result(result);
+      output.line(`wrote ${result.id} (${result.base ? `incremental on ${result.base.id}` : 'full'}) to ${result.dir}`);
+      output.line(`  ${result.carried.blobs} of ${result.total.blobs} blob(s) carried, ${formatSize(result.carried.bytes)} in ${result.volumes.length} volume(s)`);
+      for (const v of result.volumes) output.line(`  ${v.name}  ${formatSize(v.size)}`);
+    });
+}

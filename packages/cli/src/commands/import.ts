@@ -1,0 +1,27 @@
+import type { Command } from 'commander';
+import { formatSize } from '@airlock/core';
+import { importBundle } from '@airlock/engine';
+import { collect, contextFor } from '../context.js';
+import { EXIT, ExitError } from '../exit-codes.js';
+
+export function registerImport(program: Command): void {
+  program
+    .command('import')
+    .description('verify a bundle, ingest the volumes at hand into the vault, and publish once the bundle is complete')
+    .argument('<dir>', 'bundle directory (or the path of its manifest)')
+    .option('--volume <file>', 'ingest only these volume files (repeatable); default: every volume in DIR', collect, [])
+    .action(async (dir: string, opts: { volume: string[] }, cmd: Command) => {
+      const { output, progress, home, registry } = contextFor(cmd);
+      const result = await importBundle({ home, registry, bundle: dir, volumes: opts.volume, progress });
+      output.result(result);
+      output.line(`${result.id}: signed by ${result.signer}`);
+      for (const v of result.volumes) output.line(`  ${v.status.padEnd(8)} ${v.name}`);
+      output.line(`  ${result.blobsAdded} new blob(s), ${formatSize(result.bytesAdded)} added to the vault`);
+      if (result.status === 'incomplete') {
+        output.line(`waiting for ${result.missing.length} volume(s): ${result.missing.join(', ')}`);
+        output.line('bring them and run airlock import again; nothing was published yet');
+        throw new ExitError(EXIT.INCOMPLETE);
+      }
+      output.line(`published snapshot ${result.publication?.snapshot} (${result.publication?.sources} source(s))`);
+    });
+}

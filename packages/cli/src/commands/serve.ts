@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import { AirlockError } from '@airlock/core';
+import { startServer } from '@airlock/serve';
+import { contextFor } from '../context.js';
+
+function parseListen(value: string): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(value);
+  const port = Number(match?.[3]);
+  if (!match || port > 65535) throw new AirlockError('USAGE', `--listen wants HOST:PORT, e.g. 127.0.0.1:8080 (got ${value})`);
+  return { host: (match[1] ?? match[2]) as string, port };
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the current publication read-only over HTTP until interrupted')
+    .option('--listen <host:port>', 'address to listen on', '127.0.0.1:8080')
+    .action(async (opts: { listen: string }, cmd: Command) => {
+      const { output, home } = contextFor(cmd);
+      const { host, port } = parseListen(opts.listen);
+      const server = await startServer({
+        root: `${home.publish}/current`,
+        host,
+        port,
+        onRequest: (r) => output.info(`${r.method} ${r.path} ${r.status} ${r.bytes}`),
+      });
+      output.result({ url: server.url });
+      output.line(`serving ${home.publish}/current at ${server.url}`);
+      await new Promise<void>((resolveStop) => {
+        const stop = (): void => {
+          void server.close().then(resolveStop);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+}

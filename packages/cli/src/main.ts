@@ -1,0 +1,27 @@
+import { CommanderError } from 'commander';
+import { isAirlockError } from '@airlock/core';
+import { EXIT, ExitError, exitCodeFor } from './exit-codes.js';
+import { buildProgram } from './program.js';
+
+/** The only place that ends the process: every error becomes a message and a stable exit code. */
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram().exitOverride();
+  const json = argv.includes('--json');
+  try {
+    await program.parseAsync(argv);
+    return EXIT.OK;
+  } catch (err) {
+    if (err instanceof ExitError) return err.exitCode;
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    if (isAirlockError(err)) {
+      if (json) process.stdout.write(`${JSON.stringify({ error: { code: err.code, message: err.message, details: err.details } }, null, 2)}\n`);
+      process.stderr.write(`error [${err.code}]: ${err.message}\n`);
+      return exitCodeFor(err.code);
+    }
+    const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    process.stderr.write(`airlock hit an unexpected error; please report it with this output:\n${detail}\n`);
+    return EXIT.FAILURE;
+  }
+}
+
+process.exit(await main(process.argv));

@@ -1,0 +1,48 @@
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { AirlockError, digestHex, type Artifact, type Digest, type Fetcher, type Progress } from '@airlock/core';
+import { mapConcurrent } from '@airlock/fetch';
+
+/**
+ * Gives the volume writer byte ranges of blobs. URL-sourced blobs are downloaded (verified) into the
+ * export cache first, and only for the blobs this bundle carries.
+ */
+export class BlobReader {
+  private readonly paths = new Map<Digest, string>();
+
+  constructor(
+    private readonly blobs: Map<Digest, Artifact>,
+    private readonly cacheRoot: string,
+  ) {}
+
+  async materialize(carried: Artifact[], fetcher: Fetcher, progress: Progress): Promise<void> {
+    const remote = carried.filter((a) => a.source.kind === 'url');
+    for (const artifact of carried) if (artifact.source.kind === 'file') this.paths.set(artifact.digest, artifact.source.path);
+    if (remote.length === 0) return;
+    const task = progress.task('downloading', remote.reduce((n, a) => n + a.size, 0), 'bytes');
+    await mapConcurrent(remote, 4, async (artifact) => {
+      if (artifact.source.kind !== 'url') return;
+      const dest = join(this.cacheRoot, 'blobs', digestHex(artifact.digest));
+      let last = 0;
+      await fetcher.download(artifact.source.urls, dest, {
+        expected: { digest: artifact.digest, size: artifact.size },
+        label: artifact.label,
+        ...(artifact.source.headers ? { headers: artifact.source.headers } : {}),
+        onProgress: (bytes) => {
+          task.advance(bytes - last);
+          last = bytes;
+        },
+      });
+      this.paths.set(artifact.digest, dest);
+    });
+    task.done();
+  }
+
+  async open(digest: Digest, offset: number, length: number): Promise<Readable> {
+    const path = this.paths.get(digest);
+    if (!path) throw new AirlockError('INTERNAL', `no local copy of ${this.blobs.get(digest)?.label ?? digest}`);
+    if (length === 0) return Readable.from([]);
+    return createReadStream(path, { start: offset, end: offset + length - 1, highWaterMark: 1 << 20 });
+  }
+}

@@ -1,0 +1,175 @@
+import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { sha256Hex, type Digest, type Fetcher, type Progress, type Signer } from '@airlock/core';
+import {
+  serializeManifest,
+  writeBundleFiles,
+  writeVolume,
+  type BlobPart,
+  type Compression,
+  type Manifest,
+  type ManifestBlob,
+  type ManifestVolume,
+  type WrittenVolume,
+} from '@airlock/bundle';
+import { ExportState } from '@airlock/state';
+import type { ExportConfig } from '../config.js';
+import { failpoint } from '../failpoint.js';
+import type { AirlockHome } from '../home.js';
+import { withLock } from '../lock.js';
+import type { DriverRegistry } from '../registry.js';
+import { AIRLOCK_VERSION } from '../version.js';
+import { BlobReader } from './blob-reader.js';
+import { prepareOutDir, removeStaleVolumes } from './out-dir.js';
+import { resolveSources, type ResolvedSource } from './resolve-sources.js';
+import { selectCarried, totals, type Selection } from './select.js';
+import { loadExporterSigner } from './signer.js';
+
+export interface ExportOptions {
+  config: ExportConfig;
+  registry: DriverRegistry;
+  home: AirlockHome;
+  outDir: string;
+  fetcher: Fetcher;
+  progress: Progress;
+  maxVolumeSize?: number;
+  compression?: Compression;
+  full?: boolean;
+  now?: Date;
+}
+
+export interface ExportResult {
+  id: string;
+  channel: string;
+  sequence: number;
+  base: { sequence: number; id: string } | null;
+  dir: string;
+  volumes: Array<{ name: string; size: number }>;
+  carried: { blobs: number; bytes: number };
+  total: { blobs: number; bytes: number };
+  sources: Array<{ type: string; name: string; artifacts: number; bytes: number }>;
+}
+
+/** resolve → select → pack volumes → sign the manifest → record what the channel has shipped. */
+export async function exportBundle(options: ExportOptions): Promise<ExportResult> {
+  const { config, home } = options;
+  return withLock(join(home.root, 'export.lock'), `export ${config.channel}`, async () => {
+    const signer = await loadExporterSigner(config);
+    const state = ExportState.open(home.exportDb);
+    try {
+      const sources = await resolveSources(config, options.registry, options.fetcher, home.cache, options.progress);
+      const compression = options.compression ?? config.volumes.compression;
+      const maxVolumeSize = options.maxVolumeSize ?? config.volumes.maxSize;
+      const selection = selectCarried(sources, state, config.channel, { full: options.full ?? false, maxVolumeSize, compression });
+      await prepareOutDir(options.outDir, selection.id);
+      const reader = new BlobReader(selection.blobs, home.cache);
+      await reader.materialize(selection.carried, options.fetcher, options.progress);
+      const written = await writeVolumes(options, selection, reader, compression);
+      await removeStaleVolumes(options.outDir, selection.id, new Set(written.map((v) => v.name)));
+      failpoint('export:before-manifest');
+      const manifest = buildManifest(options, selection, sources, written, signer, { compression, maxVolumeSize });
+      await writeBundleFiles(options.outDir, manifest, async (data) => signer.signDetachedArmored(data));
+      if (options.full) state.forgetShipped(config.channel);
+      state.recordBundle({
+        channel: config.channel,
+        sequence: selection.sequence,
+        id: selection.id,
+        manifestSha256: sha256Hex(serializeManifest(manifest)),
+        createdAt: manifest.createdAt,
+        baseSequence: selection.base?.sequence ?? null,
+        blobs: selection.carried.map(({ digest, size }) => ({ digest, size })),
+      });
+      return summarize(options, selection, sources, written);
+    } finally {
+      state.close();
+    }
+  });
+}
+
+async function writeVolumes(options: ExportOptions, selection: Selection, reader: BlobReader, compression: Compression): Promise<WrittenVolume[]> {
+  const task = options.progress.task(`packing ${selection.plan.length} volume(s)`, totals(selection.carried).bytes, 'bytes');
+  const written: WrittenVolume[] = [];
+  for (const planned of selection.plan) {
+    written.push(
+      await writeVolume({
+        dir: options.outDir,
+        bundleId: selection.id,
+        channel: options.config.channel,
+        sequence: selection.sequence,
+        number: planned.number,
+        compression,
+        threads: availableParallelism(),
+        entries: planned.entries,
+        open: (digest, offset, length) => reader.open(digest, offset, length),
+        expectedDigest: (digest) => digest,
+        onProgress: (bytes) => task.advance(bytes),
+      }),
+    );
+    failpoint('export:after-first-volume');
+  }
+  task.done();
+  return written;
+}
+
+function buildManifest(
+  options: ExportOptions,
+  selection: Selection,
+  sources: ResolvedSource[],
+  written: WrittenVolume[],
+  signer: Signer,
+  volumes: { compression: Compression; maxVolumeSize: number },
+): Manifest {
+  const now = options.now ?? new Date();
+  const parts = new Map<Digest, BlobPart[]>();
+  for (const volume of written) {
+    for (const { blob, ...part } of volume.parts) parts.set(blob, [...(parts.get(blob) ?? []), part]);
+  }
+  const blobs: ManifestBlob[] = selection.carried
+    .map(({ digest, size }): ManifestBlob => {
+      const split = parts.get(digest);
+      return split ? { digest, size, parts: split.sort((a, b) => a.index - b.index) } : { digest, size };
+    })
+    .sort((a, b) => (a.digest < b.digest ? -1 : 1));
+  const manifestVolumes: ManifestVolume[] = written.map((volume) => ({
+    number: volume.number,
+    name: volume.name,
+    size: volume.size,
+    sha256: volume.sha256,
+    entries: (selection.plan[volume.number - 1]?.entries ?? []).map((e) => (e.part ? { digest: e.digest, part: e.part.index } : { digest: e.digest })),
+  }));
+  return {
+    format: 'airlock-bundle',
+    version: 1,
+    id: selection.id,
+    channel: options.config.channel,
+    sequence: selection.sequence,
+    base: selection.base,
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + options.config.expiresAfterMs).toISOString(),
+    exporter: { tool: 'airlock', version: AIRLOCK_VERSION, fingerprint: signer.fingerprint },
+    compression: volumes.compression,
+    maxVolumeSize: volumes.maxVolumeSize,
+    sources: sources.map((s) => ({
+      type: s.type,
+      name: s.name,
+      catalog: s.catalog.digest,
+      requires: [...new Set(s.artifacts.map((a) => a.digest))].sort(),
+    })),
+    blobs,
+    volumes: manifestVolumes,
+  };
+}
+
+function summarize(options: ExportOptions, selection: Selection, sources: ResolvedSource[], written: WrittenVolume[]): ExportResult {
+  return {
+    id: selection.id,
+    channel: options.config.channel,
+    sequence: selection.sequence,
+    base: selection.base,
+    dir: options.outDir,
+    volumes: written.map((v) => ({ name: v.name, size: v.size })),
+    carried: totals(selection.carried),
+    total: totals(selection.blobs.values()),
+    sources: sources.map((s) => ({ type: s.type, name: s.name, artifacts: s.artifacts.length, bytes: totals(s.artifacts).bytes })),
+  };
+}

@@ -1,0 +1,60 @@
+import type { Fetcher, Progress } from '@airlock/core';
+import type { Compression } from '@airlock/bundle';
+import { ExportState } from '@airlock/state';
+import type { ExportConfig } from '../config.js';
+import type { AirlockHome } from '../home.js';
+import type { DriverRegistry } from '../registry.js';
+import { resolveSources } from './resolve-sources.js';
+import { selectCarried, totals } from './select.js';
+
+export interface PlanResult {
+  channel: string;
+  sequence: number;
+  id: string;
+  base: { sequence: number; id: string } | null;
+  compression: Compression;
+  maxVolumeSize: number;
+  volumes: number;
+  carried: { blobs: number; bytes: number };
+  total: { blobs: number; bytes: number };
+  sources: Array<{ type: string; name: string; artifacts: number; bytes: number; newBlobs: number; newBytes: number }>;
+}
+
+/** What `export` would ship now, without downloading carried blobs or writing a bundle. */
+export async function planExport(options: {
+  config: ExportConfig;
+  registry: DriverRegistry;
+  home: AirlockHome;
+  fetcher: Fetcher;
+  progress: Progress;
+  maxVolumeSize?: number;
+  compression?: Compression;
+  full?: boolean;
+}): Promise<PlanResult> {
+  const { config } = options;
+  const compression = options.compression ?? config.volumes.compression;
+  const maxVolumeSize = options.maxVolumeSize ?? config.volumes.maxSize;
+  const state = ExportState.open(options.home.exportDb);
+  try {
+    const sources = await resolveSources(config, options.registry, options.fetcher, options.home.cache, options.progress);
+    const selection = selectCarried(sources, state, config.channel, { full: options.full ?? false, maxVolumeSize, compression });
+    const carried = new Set(selection.carried.map((a) => a.digest));
+    return {
+      channel: config.channel,
+      sequence: selection.sequence,
+      id: selection.id,
+      base: selection.base,
+      compression,
+      maxVolumeSize,
+      volumes: selection.plan.length,
+      carried: totals(selection.carried),
+      total: totals(selection.blobs.values()),
+      sources: sources.map((s) => {
+        const fresh = totals(s.artifacts.filter((a) => carried.has(a.digest)));
+        return { type: s.type, name: s.name, artifacts: s.artifacts.length, bytes: totals(s.artifacts).bytes, newBlobs: fresh.blobs, newBytes: fresh.bytes };
+      }),
+    };
+  } finally {
+    state.close();
+  }
+}

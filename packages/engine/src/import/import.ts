@@ -1,0 +1,112 @@
+import { dirname } from 'node:path';
+import { AirlockError, type Progress } from '@airlock/core';
+import { readManifest, type VerifiedManifest } from '@airlock/bundle';
+import { SiteState } from '@airlock/state';
+import { Snapshots, Vault } from '@airlock/vault';
+import type { AirlockHome } from '../home.js';
+import { withLock } from '../lock.js';
+import type { DriverRegistry } from '../registry.js';
+import { bundleKeyring, manifestVerifier } from '../site/keyring.js';
+import { publishSite } from '../site/publish.js';
+import { ensureSiteKey } from '../site-key.js';
+import { storeManifest } from '../site/stored-bundles.js';
+import { checkBlobsPresent, checkSequence } from './checks.js';
+import { ingestVolumes, type VolumeOutcome } from './ingest.js';
+import { presentVolumes } from './volume-files.js';
+
+export interface ImportOptions {
+  home: AirlockHome;
+  registry: DriverRegistry;
+  /** A bundle directory, or the path of its manifest. */
+  bundle: string;
+  volumes?: string[];
+  progress: Progress;
+  now?: Date;
+}
+
+export interface ImportResult {
+  id: string;
+  channel: string;
+  sequence: number;
+  signer: string;
+  status: 'published' | 'incomplete';
+  volumes: VolumeOutcome[];
+  missing: string[];
+  blobsAdded: number;
+  bytesAdded: number;
+  publication: { snapshot: string; sources: number } | null;
+}
+
+/**
+ * verify signature → anti-replay → ingest the volumes at hand → when the bundle is whole, check
+ * every needed blob, reverify, publish into a new snapshot and switch to it.
+ */
+export async function importBundle(options: ImportOptions): Promise<ImportResult> {
+  const { home } = options;
+  return withLock(home.lock, 'import', async () => {
+    const state = SiteState.open(home.stateDb);
+    try {
+      const verified = await readManifest(options.bundle, manifestVerifier(await bundleKeyring(state)), options.now ? { now: options.now } : {});
+      const { manifest, sha256 } = verified;
+      checkSequence(manifest, sha256, state);
+      state.upsertBundle({
+        manifestSha256: sha256,
+        id: manifest.id,
+        channel: manifest.channel,
+        sequence: manifest.sequence,
+        baseSequence: manifest.base?.sequence ?? null,
+        manifestPath: await storeManifest(home, manifest.id, sha256, verified.path),
+        volumes: manifest.volumes.map((v) => ({ number: v.number, name: v.name })),
+      });
+      const vault = new Vault(home.vault);
+      await vault.init();
+      const present = await presentVolumes(manifest, dirname(verified.path), options.volumes);
+      const ingest = await ingestVolumes(manifest, sha256, present, state, vault, options.progress);
+      const result = baseResult(verified, ingest, state);
+      const failed = ingest.outcomes.find((o) => o.status === 'failed');
+      if (failed) {
+        throw new AirlockError(failed.code ?? 'VOLUME_CORRUPT', `${failed.name} was refused: ${failed.message}; nothing was published. Replace that volume (copy it again from the source media) and re-run the import`, {
+          details: { ...result },
+        });
+      }
+      if (result.missing.length > 0) return result;
+      state.markBundleComplete(sha256);
+      await checkBlobsPresent(manifest, vault);
+      const { signer } = await ensureSiteKey(home);
+      const publication = await publishSite({
+        state,
+        vault,
+        snapshots: new Snapshots(home.publish),
+        registry: options.registry,
+        signer,
+        progress: options.progress,
+        bundle: { manifest, sha256 },
+      });
+      return { ...result, status: 'published', publication };
+    } finally {
+      state.close();
+    }
+  });
+}
+
+function baseResult(verified: VerifiedManifest, ingest: Awaited<ReturnType<typeof ingestVolumes>>, state: SiteState): ImportResult {
+  const { manifest, sha256 } = verified;
+  const missing = state.missingVolumes(sha256);
+  const seen = new Set(ingest.outcomes.map((o) => o.number));
+  const outcomes = [
+    ...ingest.outcomes,
+    ...missing.filter((m) => !seen.has(m.number)).map((m): VolumeOutcome => ({ number: m.number, name: m.name, status: 'missing' })),
+  ].sort((a, b) => a.number - b.number);
+  return {
+    id: manifest.id,
+    channel: manifest.channel,
+    sequence: manifest.sequence,
+    signer: verified.signer,
+    status: 'incomplete',
+    volumes: outcomes,
+    missing: missing.map((m) => m.name),
+    blobsAdded: ingest.blobsAdded,
+    bytesAdded: ingest.bytesAdded,
+    publication: null,
+  };
+}

@@ -1,0 +1,67 @@
+import { dirname } from 'node:path';
+import { isAirlockError, type ErrorCode, type Progress } from '@airlock/core';
+import { readManifest, verifyVolume } from '@airlock/bundle';
+import { SiteState } from '@airlock/state';
+import type { AirlockHome } from './home.js';
+import { presentVolumes } from './import/volume-files.js';
+import { bundleKeyring, manifestVerifier } from './site/keyring.js';
+
+export interface VerifyReport {
+  id: string;
+  channel: string;
+  sequence: number;
+  base: { sequence: number; id: string } | null;
+  signer: string;
+  createdAt: string;
+  expiresAt: string;
+  volumes: Array<{ number: number; name: string; status: 'ok' | 'missing' | 'failed'; code?: ErrorCode; message?: string }>;
+  ok: boolean;
+  complete: boolean;
+}
+
+/**
+ * Checks a bundle without side effects: the manifest signature against the trust store (or the
+ * --trust files), then every byte of every volume present against the signed manifest.
+ */
+export async function verifyBundle(options: { bundle: string; home?: AirlockHome; trustFiles?: string[]; volumes?: string[]; progress: Progress; now?: Date }): Promise<VerifyReport> {
+  const state = options.trustFiles?.length || !options.home ? null : SiteState.open(options.home.stateDb);
+  let keyring;
+  try {
+    keyring = await bundleKeyring(state, options.trustFiles);
+  } finally {
+    state?.close();
+  }
+  const verified = await readManifest(options.bundle, manifestVerifier(keyring), options.now ? { now: options.now } : {});
+  const { manifest } = verified;
+  const present = new Map((await presentVolumes(manifest, dirname(verified.path), options.volumes)).map((p) => [p.volume.number, p.path]));
+  const volumes: VerifyReport['volumes'] = [];
+  for (const volume of manifest.volumes) {
+    const path = present.get(volume.number);
+    if (!path) {
+      volumes.push({ number: volume.number, name: volume.name, status: 'missing' });
+      continue;
+    }
+    const task = options.progress.task(`verifying ${volume.name}`, volume.size, 'bytes');
+    try {
+      await verifyVolume(path, manifest, volume, (n) => task.advance(n));
+      volumes.push({ number: volume.number, name: volume.name, status: 'ok' });
+    } catch (err) {
+      if (!isAirlockError(err)) throw err;
+      volumes.push({ number: volume.number, name: volume.name, status: 'failed', code: err.code, message: err.message });
+    } finally {
+      task.done();
+    }
+  }
+  return {
+    id: manifest.id,
+    channel: manifest.channel,
+    sequence: manifest.sequence,
+    base: manifest.base,
+    signer: verified.signer,
+    createdAt: manifest.createdAt,
+    expiresAt: manifest.expiresAt,
+    volumes,
+    ok: volumes.every((v) => v.status !== 'failed'),
+    complete: volumes.every((v) => v.status === 'ok'),
+  };
+}

@@ -1,0 +1,1 @@
+export const AIRLOCK_VERSION = '0.1.0';

@@ -1,0 +1,58 @@
+import { spawnSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateKey } from '@airlock/pgp';
+
+const MAKE_PAYLOAD = fileURLToPath(new URL('../../fixtures/files/make-payload.mjs', import.meta.url));
+
+export interface Scenario {
+  root: string;
+  payload: string;
+  config: string;
+  exporterPublicKey: string;
+  exporterFingerprint: string;
+  exportHome: string;
+  siteHome: string;
+  bundle(n: number): string;
+}
+
+/** A payload tree built by the fixture script, an exporter key made for this run, and airlock.yaml. */
+export async function makeScenario(root: string, options: { bigMiB?: number; maxSize?: string; compression?: 'zstd' | 'none'; expiresAfter?: string } = {}): Promise<Scenario> {
+  const payload = join(root, 'upstream', 'payload');
+  const made = spawnSync(process.execPath, [MAKE_PAYLOAD, payload, '--big-mib', String(options.bigMiB ?? 2)], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`make-payload failed: ${made.stderr}`);
+  const keys = join(root, 'keys');
+  await mkdir(keys, { recursive: true });
+  const key = await generateKey({ name: 'test exporter' });
+  await writeFile(join(keys, 'exporter.key'), key.armoredPrivateKey, { mode: 0o600 });
+  await writeFile(join(keys, 'exporter.pub.asc'), key.armoredPublicKey);
+  const config = join(root, 'airlock.yaml');
+  await writeFile(
+    config,
+    [
+      'channel: test-site',
+      'signing:',
+      '  key: keys/exporter.key',
+      'volumes:',
+      `  maxSize: ${options.maxSize ?? '512KiB'}`,
+      `  compression: ${options.compression ?? 'zstd'}`,
+      ...(options.expiresAfter ? [`expiresAfter: ${options.expiresAfter}`] : []),
+      'sources:',
+      '  - type: files',
+      '    name: tools',
+      '    path: ./upstream/payload',
+      '',
+    ].join('\n'),
+  );
+  return {
+    root,
+    payload,
+    config,
+    exporterPublicKey: join(keys, 'exporter.pub.asc'),
+    exporterFingerprint: key.fingerprint,
+    exportHome: join(root, 'export-home'),
+    siteHome: join(root, 'site'),
+    bundle: (n) => join(root, `bundle-${n}`),
+  };
+}
