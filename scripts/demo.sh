@@ -84,7 +84,7 @@ airlock "${site[@]}" import "$demo/bundle"
 
 step "serve the publication and fetch from it"
 port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-airlock "${site[@]}" serve --listen "127.0.0.1:$port" --quiet &
+node "$root/bin/airlock" "${site[@]}" serve --listen "127.0.0.1:$port" --quiet &
 pids+=($!)
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/" >/dev/null 2>&1 && break; sleep 0.1; done
 curl -fsS "http://127.0.0.1:$port/files/tools/README.txt"

@@ -9,8 +9,16 @@ packages=(
   zstd           # stock-tool checks and benchmarks
   tar
   curl
-  dpkg-dev       # apt-ftparchive, dpkg-deb for apt fixtures
+  dpkg-dev       # dpkg-deb for apt fixtures
+  apt-utils      # apt-ftparchive
   apt            # apt-get as a real client
+  rpm            # rpmbuild for rpm fixtures, rpm itself
+  createrepo-c   # createrepo_c for rpm fixtures and metadata comparisons
+  dnf            # dnf as a real client
+  docker-registry  # distribution: fixture upstream and push target for OCI
+  skopeo         # OCI fixtures and real client
+  umoci          # builds OCI fixture images
+  squashfs-tools # mksquashfs for snap fixtures
 )
 
 SUDO=""

@@ -5,7 +5,13 @@ import type { Progress } from './progress.js';
 /** Where the exporter can read an artifact's bytes. They are verified against digest and size when packed. */
 export type BlobSource =
   | { kind: 'file'; path: string }
-  | { kind: 'url'; urls: string[]; headers?: Record<string, string> };
+  | { kind: 'url'; urls: string[]; headers?: Record<string, string> }
+  /**
+   * For upstreams that need more than a plain GET (registry bearer tokens that expire): the
+   * engine calls `download` only for blobs the bundle carries. It must write the verified blob to
+   * `dest` atomically; the volume writer hashes it again while packing.
+   */
+  | { kind: 'download'; download(dest: string, onProgress?: (bytes: number) => void): Promise<void> };
 
 export interface Artifact {
   digest: Digest;

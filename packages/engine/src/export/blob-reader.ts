@@ -17,23 +17,27 @@ export class BlobReader {
   ) {}
 
   async materialize(carried: Artifact[], fetcher: Fetcher, progress: Progress): Promise<void> {
-    const remote = carried.filter((a) => a.source.kind === 'url');
+    const remote = carried.filter((a) => a.source.kind !== 'file');
     for (const artifact of carried) if (artifact.source.kind === 'file') this.paths.set(artifact.digest, artifact.source.path);
     if (remote.length === 0) return;
     const task = progress.task('downloading', remote.reduce((n, a) => n + a.size, 0), 'bytes');
     await mapConcurrent(remote, 4, async (artifact) => {
-      if (artifact.source.kind !== 'url') return;
       const dest = join(this.cacheRoot, 'blobs', digestHex(artifact.digest));
       let last = 0;
-      await fetcher.download(artifact.source.urls, dest, {
-        expected: { digest: artifact.digest, size: artifact.size },
-        label: artifact.label,
-        ...(artifact.source.headers ? { headers: artifact.source.headers } : {}),
-        onProgress: (bytes) => {
-          task.advance(bytes - last);
-          last = bytes;
-        },
-      });
+      const onProgress = (bytes: number): void => {
+        task.advance(bytes - last);
+        last = bytes;
+      };
+      if (artifact.source.kind === 'url') {
+        await fetcher.download(artifact.source.urls, dest, {
+          expected: { digest: artifact.digest, size: artifact.size },
+          label: artifact.label,
+          ...(artifact.source.headers ? { headers: artifact.source.headers } : {}),
+          onProgress,
+        });
+      } else if (artifact.source.kind === 'download') {
+        await artifact.source.download(dest, onProgress);
+      }
       this.paths.set(artifact.digest, dest);
     });
     task.done();

@@ -1,0 +1,54 @@
+/**
+ * The dependency closure both package formats need (apt and rpm), independent of their version
+ * rules and metadata: a package manager plugs in how requirements are read and satisfied.
+ *
+ * The walk follows aptly's `-filter-with-deps`: start from the requested packages, then, for
+ * every requirement of every chosen package that no chosen package satisfies yet, take the first
+ * alternative that has a candidate and choose its best candidate (candidates come best-first, so
+ * "newest satisfying version" and arch preference are the universe's ordering).
+ */
+export interface Universe<P, R> {
+  /** Stable identity of a package (name + version + arch), used to choose each package once. */
+  key(pkg: P): string;
+  /** Requirements of a package; each is a list of alternatives (`a | b` in apt, rich deps in rpm). */
+  requirementsOf(pkg: P): R[][];
+  /** Packages satisfying one alternative, best first. Empty when nothing can satisfy it. */
+  candidates(requirement: R): P[];
+}
+
+export interface Unsatisfied<P, R> {
+  /** The package whose requirement could not be met. */
+  from: P;
+  /** The requirement, as its list of alternatives. */
+  requirement: R[];
+}
+
+export interface Closure<P, R> {
+  /** Every chosen package, roots first, then in the order they were pulled in. */
+  packages: P[];
+  unsatisfied: Array<Unsatisfied<P, R>>;
+}
+
+export function resolveClosure<P, R>(roots: P[], universe: Universe<P, R>): Closure<P, R> {
+  const chosen = new Map<string, P>();
+  const queue: P[] = [];
+  const unsatisfied: Array<Unsatisfied<P, R>> = [];
+  const choose = (pkg: P): void => {
+    const key = universe.key(pkg);
+    if (chosen.has(key)) return;
+    chosen.set(key, pkg);
+    queue.push(pkg);
+  };
+  roots.forEach(choose);
+  while (queue.length > 0) {
+    const pkg = queue.shift() as P;
+    for (const alternatives of universe.requirementsOf(pkg)) {
+      const options = alternatives.map((alt) => universe.candidates(alt));
+      if (options.some((candidates) => candidates.some((c) => chosen.has(universe.key(c))))) continue;
+      const best = options.find((candidates) => candidates.length > 0)?.[0];
+      if (best === undefined) unsatisfied.push({ from: pkg, requirement: alternatives });
+      else choose(best);
+    }
+  }
+  return { packages: [...chosen.values()], unsatisfied };
+}
