@@ -11,7 +11,7 @@ export const EXIT = {
 } as const;
 
 export function exitCodeFor(code: ErrorCode): number {
-  if (code === 'USAGE' || code === 'CONFIG_INVALID' || code === 'CONFIG_NOT_FOUND' || code === 'DRIVER_UNKNOWN') return EXIT.USAGE;
+  if (code === 'USAGE' || code === 'CONFIG_INVALID' || code === 'CONFIG_NOT_FOUND' || code === 'DRIVER_UNKNOWN' || code === 'VOLUME_TOO_LARGE') return EXIT.USAGE;
   if (code === 'BUNDLE_INCOMPLETE') return EXIT.INCOMPLETE;
   if (code === 'LOCKED') return EXIT.LOCKED;
   if (VERIFICATION_CODES.has(code)) return EXIT.VERIFICATION;

@@ -4,6 +4,7 @@ import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
 import { registerInit } from './commands/init.js';
 import { registerKey } from './commands/key.js';
+import { registerReceipt } from './commands/receipt.js';
 import { registerServe } from './commands/serve.js';
 import { registerStatus } from './commands/status.js';
 import { registerTrust } from './commands/trust.js';
@@ -29,6 +30,7 @@ Isolated side: airlock trust add exporter.pub.asc → airlock verify DIR → air
   registerTrust(program);
   registerImport(program);
   registerStatus(program);
+  registerReceipt(program);
   registerServe(program);
   return program;
 }

@@ -12,3 +12,5 @@ export * from './verify.js';
 export * from './site/trust.js';
 export * from './site/rollback.js';
 export * from './site/status.js';
+export * from './site/receipt.js';
+export * from './export/receipt.js';

@@ -13,6 +13,8 @@ interface ExportFlags {
   maxVolumeSize?: string;
   compression?: string;
   full?: boolean;
+  receipt?: string;
+  siteKey?: string;
 }
 
 function volumeOverrides(flags: ExportFlags): { maxVolumeSize?: number; compression?: Compression; full: boolean } {
@@ -52,10 +54,14 @@ export function registerExport(program: Command): void {
   withVolumeOptions(program.command('export'))
     .description('resolve the sources, then write a signed multi-volume bundle into DIR')
     .requiredOption('-o, --out <dir>', 'bundle directory (empty, or holding an interrupted export of the same bundle)')
+    .option('--receipt <file>', "a receipt from the site (airlock receipt): ship exactly what it lacks, incremental on what it published")
+    .option('--site-key <file>', "the site's public key (keys/site.asc of its publication), to verify --receipt")
     .action(async (flags: ExportFlags, cmd: Command) => {
       const { output, progress, home, registry } = contextFor(cmd);
+      if (Boolean(flags.receipt) !== Boolean(flags.siteKey)) throw new AirlockError('USAGE', '--receipt and --site-key go together');
       const config = await loadConfig(flags.config, registry);
-      const result = await exportBundle({ config, registry, home, outDir: resolve(flags.out ?? '.'), fetcher: createFetcher(), progress, ...volumeOverrides(flags) });
+      const receipt = flags.receipt && flags.siteKey ? { path: resolve(flags.receipt), siteKey: resolve(flags.siteKey) } : undefined;
+      const result = await exportBundle({ config, registry, home, outDir: resolve(flags.out ?? '.'), fetcher: createFetcher(), progress, ...volumeOverrides(flags), ...(receipt ? { receipt } : {}) });
       output.result(result);
       output.line(`wrote ${result.id} (${result.base ? `incremental on ${result.base.id}` : 'full'}) to ${result.dir}`);
       output.line(`  ${result.carried.blobs} of ${result.total.blobs} blob(s) carried, ${formatSize(result.carried.bytes)} in ${result.volumes.length} volume(s)`);

@@ -23,6 +23,7 @@ import { BlobReader } from './blob-reader.js';
 import { prepareOutDir, removeStaleVolumes } from './out-dir.js';
 import { resolveSources, type ResolvedSource } from './resolve-sources.js';
 import { selectCarried, totals, type Selection } from './select.js';
+import { applyReceipt, type ReceiptInput } from './receipt.js';
 import { loadExporterSigner } from './signer.js';
 
 export interface ExportOptions {
@@ -35,6 +36,8 @@ export interface ExportOptions {
   maxVolumeSize?: number;
   compression?: Compression;
   full?: boolean;
+  /** A site receipt: ship what that site lacks, incremental on what it published. */
+  receipt?: ReceiptInput;
   now?: Date;
 }
 
@@ -57,10 +60,16 @@ export async function exportBundle(options: ExportOptions): Promise<ExportResult
     const signer = await loadExporterSigner(config);
     const state = ExportState.open(home.exportDb);
     try {
+      const receipt = options.receipt && !options.full ? await applyReceipt(options.receipt, config.channel, state) : undefined;
       const sources = await resolveSources(config, options.registry, options.fetcher, home.cache, options.progress);
       const compression = options.compression ?? config.volumes.compression;
       const maxVolumeSize = options.maxVolumeSize ?? config.volumes.maxSize;
-      const selection = selectCarried(sources, state, config.channel, { full: options.full ?? false, maxVolumeSize, compression });
+      const selection = selectCarried(sources, state, config.channel, {
+        full: options.full ?? false,
+        maxVolumeSize,
+        compression,
+        ...(receipt ? { base: receipt.base } : {}),
+      });
       await prepareOutDir(options.outDir, selection.id);
       const reader = new BlobReader(selection.blobs, home.cache);
       await reader.materialize(selection.carried, options.fetcher, options.progress);

@@ -21,12 +21,13 @@ export function selectCarried(
   sources: ResolvedSource[],
   state: ExportState,
   channel: string,
-  options: { full: boolean; maxVolumeSize: number; compression: Compression },
+  options: { full: boolean; maxVolumeSize: number; compression: Compression; base?: { sequence: number; id: string } | null },
 ): Selection {
   const blobs = uniqueBlobs(sources);
   const last = state.lastBundle(channel);
   const sequence = (last?.sequence ?? 0) + 1;
-  const base = options.full || !last ? null : { sequence: last.sequence, id: last.id };
+  const fromHistory = last ? { sequence: last.sequence, id: last.id } : null;
+  const base = options.full ? null : options.base !== undefined ? options.base : fromHistory;
   const all = [...blobs.values()];
   const carried = base === null ? all : state.unshipped(channel, all);
   const plan = planVolumes(
