@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { isAirlockError } from '@airlock/core';
+import { parseRpmSpec } from './parse-spec.js';
+
+describe('parseRpmSpec', () => {
+  it('accepts the documented example, resolving gpgkey against the config dir', () => {
+    const spec = parseRpmSpec(
+      { type: 'rpm', name: 'docker-ce', url: 'https://download.example/linux/centos/9/x86_64/stable', gpgkey: 'keys/docker.asc', packages: ['docker-ce', 'containerd.io >= 1.6'], dependencies: true, arch: ['x86_64', 'noarch'] },
+      'sources[0]',
+      '/etc/airlock',
+    );
+    expect(spec.url).toBe('https://download.example/linux/centos/9/x86_64/stable/');
+    expect(spec.gpgkey).toEqual(['/etc/airlock/keys/docker.asc']);
+    expect(spec.repoGpgcheck).toBe(true);
+    expect(spec.repodataCompression).toBe('gz');
+    expect(spec.packages?.map((p) => p.dependency.name)).toEqual(['docker-ce', 'containerd.io']);
+  });
+
+  it('omitting packages mirrors the whole repo', () => {
+    expect(parseRpmSpec({ type: 'rpm', name: 'all', url: 'http://x/repo/' }, '', '/').packages).toBeUndefined();
+  });
+
+  it('lists every bad field at once', () => {
+    try {
+      parseRpmSpec({ type: 'rpm', name: '../x', url: 'ftp://x', repoGpgcheck: true, packages: ['ok', 'a b c'], arch: ['x86 64'], dependencies: 'yes', repodataCompression: 'xz', extra: 1 }, 's', '/');
+      expect.unreachable();
+    } catch (err) {
+      expect(isAirlockError(err, 'CONFIG_INVALID')).toBe(true);
+      const paths = ((err as { details: { problems: Array<{ path: string }> } }).details.problems).map((p) => p.path).sort();
+      expect(paths).toEqual(['s.arch[0]', 's.dependencies', 's.extra', 's.gpgkey', 's.name', 's.packages[1]', 's.repodataCompression', 's.url']);
+    }
+  });
+});

@@ -1,0 +1,86 @@
+import { resolve } from 'node:path';
+import { invalid, isPlainName, type FieldProblem } from '@airlock/core';
+import { parseRequest } from './dependency.js';
+import type { PackageRequest, RpmSpec } from './types.js';
+
+const SPEC_KEYS = ['type', 'name', 'url', 'gpgkey', 'repoGpgcheck', 'packages', 'dependencies', 'arch', 'repodataCompression'];
+
+/** Validates one `rpm` config entry, listing every bad field (CONFIG_INVALID). */
+export function parseRpmSpec(raw: unknown, at: string, configDir: string): RpmSpec {
+  const problems: FieldProblem[] = [];
+  const field = (key: string): string => (at ? `${at}.${key}` : key);
+  if (!isRecord(raw)) throw invalid('CONFIG_INVALID', 'rpm source', [{ path: at, message: 'must be a mapping' }]);
+  for (const key of Object.keys(raw)) {
+    if (!SPEC_KEYS.includes(key)) problems.push({ path: field(key), message: `unknown key (allowed: ${SPEC_KEYS.join(', ')})` });
+  }
+  if (raw.type !== 'rpm') problems.push({ path: field('type'), message: 'must be "rpm"' });
+  if (!isPlainName(raw.name)) problems.push({ path: field('name'), message: 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit' });
+  const url = parseBaseUrl(raw.url);
+  if (url === undefined) problems.push({ path: field('url'), message: 'must be the http:// or https:// URL of the repo (the directory holding repodata/)' });
+
+  const gpgkey = stringList(raw.gpgkey, field('gpgkey'), problems).map((p) => resolve(configDir, p));
+  const repoGpgcheck = raw.repoGpgcheck ?? gpgkey.length > 0;
+  if (typeof repoGpgcheck !== 'boolean') problems.push({ path: field('repoGpgcheck'), message: 'must be true or false' });
+  if (repoGpgcheck === true && gpgkey.length === 0) problems.push({ path: field('gpgkey'), message: 'repoGpgcheck needs the upstream repo key: give gpgkey (a path or list of paths)' });
+  const dependencies = raw.dependencies ?? true;
+  if (typeof dependencies !== 'boolean') problems.push({ path: field('dependencies'), message: 'must be true or false' });
+  const arch = raw.arch === undefined ? undefined : stringList(raw.arch, field('arch'), problems);
+  arch?.forEach((a, i) => {
+    if (!/^[A-Za-z0-9_]{1,32}$/.test(a)) problems.push({ path: `${field('arch')}[${i}]`, message: 'must be an rpm arch such as x86_64 or noarch' });
+  });
+  const repodataCompression = raw.repodataCompression ?? 'gz';
+  if (repodataCompression !== 'gz' && repodataCompression !== 'zst') problems.push({ path: field('repodataCompression'), message: 'must be "gz" (EL7-compatible, the default) or "zst"' });
+  const packages = raw.packages === undefined ? undefined : parsePackages(raw.packages, field('packages'), problems);
+
+  if (problems.length > 0) throw invalid('CONFIG_INVALID', `rpm source ${typeof raw.name === 'string' ? JSON.stringify(raw.name) : at}`, problems);
+  return {
+    type: 'rpm',
+    name: raw.name as string,
+    url: url as string,
+    gpgkey,
+    repoGpgcheck: repoGpgcheck as boolean,
+    ...(packages ? { packages } : {}),
+    dependencies: dependencies as boolean,
+    ...(arch ? { arch } : {}),
+    repodataCompression: repodataCompression as 'gz' | 'zst',
+  };
+}
+
+function parsePackages(raw: unknown, at: string, problems: FieldProblem[]): PackageRequest[] {
+  if (!Array.isArray(raw) || raw.length === 0) {
+    problems.push({ path: at, message: 'must be a non-empty list such as [docker-ce, "containerd.io >= 1.6"] (omit it to mirror the whole repo)' });
+    return [];
+  }
+  return raw.flatMap((item: unknown, i) => {
+    const dependency = typeof item === 'string' ? parseRequest(item) : undefined;
+    if (dependency) return [{ text: item as string, dependency }];
+    problems.push({ path: `${at}[${i}]`, message: 'must be a package name, optionally with a constraint: "name >= 1.6", "name = 1:2.0-3"' });
+    return [];
+  });
+}
+
+function stringList(raw: unknown, at: string, problems: FieldProblem[]): string[] {
+  if (raw === undefined) return [];
+  const items: unknown[] = Array.isArray(raw) ? raw : [raw];
+  if (items.length === 0 || items.some((i) => typeof i !== 'string' || i === '' || i.includes('\0'))) {
+    problems.push({ path: at, message: 'must be a non-empty string or a list of them' });
+    return [];
+  }
+  return items as string[];
+}
+
+function parseBaseUrl(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+    if (!url.pathname.endsWith('/')) url.pathname += '/';
+    return url.toString();
+  } catch {
+    return undefined;
+  }
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
