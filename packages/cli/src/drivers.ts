@@ -1,7 +1,10 @@
 import { DriverRegistry } from '@airlock/engine';
+import { aptDriver } from '@airlock/apt';
 import { filesDriver } from '@airlock/files';
+import { ociDriver } from '@airlock/oci';
+import { rpmDriver } from '@airlock/rpm';
 
 /** Every content type this build of airlock knows. */
 export function defaultRegistry(): DriverRegistry {
-  return new DriverRegistry([filesDriver]);
+  return new DriverRegistry([filesDriver, aptDriver, ociDriver, rpmDriver]);
 }

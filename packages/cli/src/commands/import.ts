@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { formatSize } from '@airlock/core';
 import { importBundle } from '@airlock/engine';
+import { pushPublication } from '@airlock/oci';
 import { collect, contextFor } from '../context.js';
 import { EXIT, ExitError } from '../exit-codes.js';
 
@@ -10,10 +11,13 @@ export function registerImport(program: Command): void {
     .description('verify a bundle, ingest the volumes at hand into the vault, and publish once the bundle is complete')
     .argument('<dir>', 'bundle directory (or the path of its manifest)')
     .option('--volume <file>', 'ingest only these volume files (repeatable); default: every volume in DIR', collect, [])
-    .action(async (dir: string, opts: { volume: string[] }, cmd: Command) => {
+    .option('--registry <url>', 'after publishing, push the published oci images to this registry ([http(s)://]host[:port][/prefix])')
+    .option('--registry-insecure', 'use plain HTTP for --registry even when it is not a loopback address')
+    .action(async (dir: string, opts: { volume: string[]; registry?: string; registryInsecure?: boolean }, cmd: Command) => {
       const { output, progress, home, registry } = contextFor(cmd);
       const result = await importBundle({ home, registry, bundle: dir, volumes: opts.volume, progress });
-      output.result(result);
+      const pushed = result.status === 'published' && opts.registry ? await pushPublication(`${home.publish}/current`, opts.registry, { insecure: opts.registryInsecure === true, progress }) : undefined;
+      output.result(pushed ? { ...result, pushed } : result);
       output.line(`${result.id}: signed by ${result.signer}`);
       for (const v of result.volumes) output.line(`  ${v.status.padEnd(8)} ${v.name}`);
       output.line(`  ${result.blobsAdded} new blob(s), ${formatSize(result.bytesAdded)} added to the vault`);
@@ -23,5 +27,6 @@ export function registerImport(program: Command): void {
         throw new ExitError(EXIT.INCOMPLETE);
       }
       output.line(`published snapshot ${result.publication?.snapshot} (${result.publication?.sources} source(s))`);
+      if (pushed) output.line(`pushed ${pushed.repositories} repositories to ${pushed.registry}: ${pushed.blobsUploaded} blob(s) uploaded, ${pushed.blobsMounted} mounted, ${pushed.blobsPresent} already there`);
     });
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { AirlockError } from '@airlock/core';
+import { createRegistryHandler } from '@airlock/oci';
 import { startServer } from '@airlock/serve';
 import { contextFor } from '../context.js';
 
@@ -20,6 +21,7 @@ export function registerServe(program: Command): void {
       const { host, port } = parseListen(opts.listen);
       const server = await startServer({
         root: `${home.publish}/current`,
+        handlers: [createRegistryHandler(`${home.publish}/current`)],
         host,
         port,
         onRequest: (r) => output.info(`${r.method} ${r.path} ${r.status} ${r.bytes}`),

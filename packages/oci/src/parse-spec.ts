@@ -1,0 +1,139 @@
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import { invalid, isPlainName, type FieldProblem } from '@airlock/core';
+import { isRecord } from './media-types.js';
+import { PLATFORM_RE } from './platform.js';
+import { parseImageReference, REPO_RE, TAG_RE } from './reference.js';
+import type { ImageSpec, OciSpec } from './types.js';
+
+const SPEC_KEYS = ['type', 'name', 'images', 'platforms', 'auth', 'insecureRegistries', 'prefix'];
+const IMAGE_KEYS = ['image', 'tags', 'rename', 'prefix'];
+
+/** Validates one `oci` config entry, listing every bad field (CONFIG_INVALID). */
+export function parseOciSpec(raw: unknown, at: string, configDir: string): OciSpec {
+  const problems: FieldProblem[] = [];
+  const field = (key: string): string => (at ? `${at}.${key}` : key);
+  if (!isRecord(raw)) throw invalid('CONFIG_INVALID', 'oci source', [{ path: at, message: 'must be a mapping' }]);
+  for (const key of Object.keys(raw)) {
+    if (!SPEC_KEYS.includes(key)) problems.push({ path: field(key), message: `unknown key (allowed: ${SPEC_KEYS.join(', ')})` });
+  }
+  if (raw.type !== 'oci') problems.push({ path: field('type'), message: 'must be "oci"' });
+  if (!isPlainName(raw.name)) problems.push({ path: field('name'), message: 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit' });
+  const prefix = parsePrefix(raw.prefix, field('prefix'), problems);
+  const images: ImageSpec[] = [];
+  if (!Array.isArray(raw.images) || raw.images.length === 0) problems.push({ path: field('images'), message: 'must be a non-empty list of image references' });
+  else raw.images.forEach((item, i) => {
+    const image = parseImage(item, `${field('images')}[${i}]`, configDir, problems);
+    if (image) images.push(image);
+  });
+  const platforms = stringList(raw.platforms, field('platforms'), problems, (p) => PLATFORM_RE.test(p), 'must be os/arch or os/arch/variant, e.g. linux/arm64/v8');
+  const insecureRegistries = stringList(raw.insecureRegistries, field('insecureRegistries'), problems, (h) => /^[A-Za-z0-9.\-:[\]]+$/.test(h), 'must be a host or host:port');
+  const authFile = parseAuth(raw.auth, field('auth'), configDir, problems);
+  if (problems.length > 0) throw invalid('CONFIG_INVALID', `oci source ${typeof raw.name === 'string' ? JSON.stringify(raw.name) : at}`, problems);
+  return {
+    type: 'oci',
+    name: raw.name as string,
+    images,
+    platforms,
+    insecureRegistries,
+    ...(authFile === undefined ? {} : { authFile }),
+    ...(prefix === undefined ? {} : { prefix }),
+  };
+}
+
+function parseImage(raw: unknown, at: string, configDir: string, problems: FieldProblem[]): ImageSpec | undefined {
+  const item = typeof raw === 'string' ? { image: raw } : isRecord(raw) ? raw : undefined;
+  if (!item) {
+    problems.push({ path: at, message: 'must be an image reference or a { image, tags?, rename?, prefix? } mapping' });
+    return undefined;
+  }
+  const before = problems.length;
+  for (const key of Object.keys(item)) {
+    if (!IMAGE_KEYS.includes(key)) problems.push({ path: `${at}.${key}`, message: `unknown key (allowed: ${IMAGE_KEYS.join(', ')})` });
+  }
+  const text = item.image;
+  const where = typeof raw === 'string' ? at : `${at}.image`;
+  if (typeof text !== 'string' || text === '') {
+    problems.push({ path: where, message: 'must be an image reference, oci-layout:PATH[:TAG] or docker-archive:PATH' });
+    return undefined;
+  }
+  const rename = item.rename === undefined ? undefined : typeof item.rename === 'string' && REPO_RE.test(item.rename) ? item.rename : bad(problems, `${at}.rename`, 'must be a repository path (lowercase, e.g. team/app)');
+  const prefix = parsePrefix(item.prefix, `${at}.prefix`, problems);
+  let tagPattern: string | undefined;
+  if (item.tags !== undefined) {
+    if (typeof item.tags === 'string' && compiles(item.tags)) tagPattern = item.tags;
+    else problems.push({ path: `${at}.tags`, message: 'must be a regular expression matched against whole tags' });
+  }
+  const base = { text, ...(rename === undefined ? {} : { rename }), ...(prefix === undefined ? {} : { prefix }) };
+  const local = /^(oci-layout|docker-archive):(.+)$/.exec(text);
+  if (local) {
+    const kind = local[1] as 'oci-layout' | 'docker-archive';
+    let path = local[2] as string;
+    let tag: string | undefined;
+    const colon = path.lastIndexOf(':');
+    if (kind === 'oci-layout' && colon >= 0 && TAG_RE.test(path.slice(colon + 1))) {
+      tag = path.slice(colon + 1);
+      path = path.slice(0, colon);
+    }
+    if (tagPattern !== undefined) problems.push({ path: `${at}.tags`, message: 'applies to registry images only' });
+    if (problems.length > before) return undefined;
+    return { ...base, kind, location: resolve(configDir, path), repository: '', ...(tag === undefined ? {} : { tag }) };
+  }
+  const ref = parseImageReference(text);
+  if (!ref) problems.push({ path: where, message: 'is not a valid image reference ([host[:port]/]path[:tag][@sha256:…])' });
+  if (ref?.digest && !ref.tag) problems.push({ path: where, message: 'a pinned digest needs its tag too (name:tag@sha256:…), so the site can serve the tag' });
+  if (ref?.tag && tagPattern !== undefined) problems.push({ path: `${at}.tags`, message: 'give either a tag in the reference or a tags filter, not both' });
+  if (!ref || problems.length > before) return undefined;
+  return {
+    ...base,
+    kind: 'registry',
+    location: ref.host,
+    repository: ref.repository,
+    ...(ref.tag === undefined ? {} : { tag: ref.tag }),
+    ...(ref.digest === undefined ? {} : { pinned: ref.digest }),
+    ...(tagPattern === undefined ? {} : { tagPattern }),
+  };
+}
+
+function parsePrefix(raw: unknown, at: string, problems: FieldProblem[]): string | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw === 'string' && REPO_RE.test(raw)) return raw;
+  return bad(problems, at, 'must be a repository path prefix (lowercase, e.g. mirror or team/base)');
+}
+
+function parseAuth(raw: unknown, at: string, configDir: string, problems: FieldProblem[]): string | undefined {
+  if (raw === undefined) return undefined;
+  if (!isRecord(raw) || typeof raw.file !== 'string' || raw.file === '' || Object.keys(raw).some((k) => k !== 'file')) {
+    return bad(problems, at, 'must be { file: PATH } naming a docker config.json');
+  }
+  const file = raw.file.startsWith('~/') ? resolve(homedir(), raw.file.slice(2)) : resolve(configDir, raw.file);
+  return file;
+}
+
+function stringList(raw: unknown, at: string, problems: FieldProblem[], ok: (s: string) => boolean, message: string): string[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) {
+    problems.push({ path: at, message: 'must be a list' });
+    return [];
+  }
+  const result: string[] = [];
+  raw.forEach((item, i) => {
+    if (typeof item === 'string' && ok(item)) result.push(item);
+    else problems.push({ path: `${at}[${i}]`, message });
+  });
+  return result;
+}
+
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function bad(problems: FieldProblem[], path: string, message: string): undefined {
+  problems.push({ path, message });
+  return undefined;
+}
