@@ -40,8 +40,8 @@ export function resolveClosure<P, R>(roots: P[], universe: Universe<P, R>): Clos
     queue.push(pkg);
   };
   roots.forEach(choose);
-  while (queue.length > 0) {
-    const pkg = queue.shift() as P;
+  for (let next = 0; next < queue.length; next++) {
+    const pkg = queue[next] as P;
     for (const alternatives of universe.requirementsOf(pkg)) {
       const options = alternatives.map((alt) => universe.candidates(alt));
       if (options.some((candidates) => candidates.some((c) => chosen.has(universe.key(c))))) continue;
