@@ -6,7 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pushPublication } from '@airlock/oci';
-import { generateKey } from '@airlock/pgp';
+import { writeExporterKey } from './support/exporter-key.js';
 import { requireTools } from '@airlock/test-utils';
 import { buildImage, buildTwoPlatformIndex, freePort, remoteDigest, sh, skopeoPush, skopeoPushDocker, startRegistry, type RunningRegistry } from '../fixtures/oci/upstream.js';
 import { AIRLOCK_BIN, airlock, airlockJson } from './support/cli.js';
@@ -140,10 +140,7 @@ describe.skipIf(!requireTools('docker-registry', 'umoci', 'skopeo'))('oci: real 
     skopeoPush(layout, 'multi', `${upstream.host}/acc/multi:2`);
     skopeoPushDocker(layout, 'multi', `${upstream.host}/acc/dmulti:1`);
     appDigest = remoteDigest(`${upstream.host}/acc/app:1`);
-    await mkdir(join(root, 'keys'));
-    const key = await generateKey({ name: 'oci test exporter' });
-    await writeFile(join(root, 'keys', 'exporter.key'), key.armoredPrivateKey, { mode: 0o600 });
-    await writeFile(join(root, 'keys', 'exporter.pub.asc'), key.armoredPublicKey);
+    await writeExporterKey(join(root, 'keys'), 'oci test exporter');
   });
 
   afterAll(async () => {

@@ -6,7 +6,7 @@ import { join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKey } from '@airlock/pgp';
+import { writeExporterKey } from './support/exporter-key.js';
 import { requireTools, run } from '@airlock/test-utils';
 import { airlockJson } from './support/cli.js';
 
@@ -72,8 +72,7 @@ describe.skipIf(!requireTools('rpmbuild', 'createrepo_c', 'gpg'))('rpm: hostile 
     variants = join(root, 'variants');
     await mkdir(variants);
     served = await serveVariants(variants);
-    const key = await generateKey({ name: 'hostile test exporter' });
-    await writeFile(join(root, 'exporter.key'), key.armoredPrivateKey, { mode: 0o600 });
+    await writeExporterKey(root, 'hostile test exporter');
   });
 
   afterAll(async () => {

@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createGunzip } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateKey } from '@airlock/pgp';
+import { writeExporterKey } from './support/exporter-key.js';
 import { parsePrimary, type PrimaryPackage } from '@airlock/rpm';
 import { requireTools, run } from '@airlock/test-utils';
 import { airlock, airlockJson, AIRLOCK_BIN } from './support/cli.js';
@@ -66,9 +66,7 @@ describe.skipIf(!requireTools(...TOOLS))('rpm: export with a package filter → 
     const built = run('bash', [BUILD_REPO, join(root, 'upstream')]);
     if (built.status !== 0) throw new Error(`build-repo.sh failed: ${built.stderr}`);
     upstreamUrl = await startServer(process.execPath, [SERVE_DIR, join(root, 'upstream', 'repo')], servers);
-    const key = await generateKey({ name: 'rpm test exporter' });
-    await writeFile(join(root, 'exporter.key'), key.armoredPrivateKey, { mode: 0o600 });
-    await writeFile(join(root, 'exporter.pub.asc'), key.armoredPublicKey);
+    await writeExporterKey(root, 'rpm test exporter');
     await writeFile(join(root, 'airlock.yaml'), [
       'channel: rpm-site',
       'signing:',

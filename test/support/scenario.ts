@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateKey } from '@airlock/pgp';
+import { writeExporterKey } from './exporter-key.js';
 
 const MAKE_PAYLOAD = fileURLToPath(new URL('../../fixtures/files/make-payload.mjs', import.meta.url));
 
@@ -22,11 +22,7 @@ export async function makeScenario(root: string, options: { bigMiB?: number; max
   const payload = join(root, 'upstream', 'payload');
   const made = spawnSync(process.execPath, [MAKE_PAYLOAD, payload, '--big-mib', String(options.bigMiB ?? 2)], { encoding: 'utf8' });
   if (made.status !== 0) throw new Error(`make-payload failed: ${made.stderr}`);
-  const keys = join(root, 'keys');
-  await mkdir(keys, { recursive: true });
-  const key = await generateKey({ name: 'test exporter' });
-  await writeFile(join(keys, 'exporter.key'), key.armoredPrivateKey, { mode: 0o600 });
-  await writeFile(join(keys, 'exporter.pub.asc'), key.armoredPublicKey);
+  const key = await writeExporterKey(join(root, 'keys'));
   const config = join(root, 'airlock.yaml');
   await writeFile(
     config,
@@ -49,7 +45,7 @@ export async function makeScenario(root: string, options: { bigMiB?: number; max
     root,
     payload,
     config,
-    exporterPublicKey: join(keys, 'exporter.pub.asc'),
+    exporterPublicKey: key.publicKey,
     exporterFingerprint: key.fingerprint,
     exportHome: join(root, 'export-home'),
     siteHome: join(root, 'site'),

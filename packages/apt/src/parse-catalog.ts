@@ -1,4 +1,4 @@
-import { invalid, isDigest, isAirlockError, type FieldProblem } from '@airlock/core';
+import { isRecord, invalid, isDigest, isAirlockError, type FieldProblem } from '@airlock/core';
 import { readPackageEntry } from './package-entry.js';
 import type { AptCatalog } from './types.js';
 
@@ -87,9 +87,6 @@ function checkStanza(stanza: unknown, at: string, pool: Map<string, string>, rep
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Where a suite's Release lands relative to the source root: flat `./` and `/` are the root itself. */
 export function publishedDir(suite: string): string {

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { invalid, isPlainName, type FieldProblem } from '@airlock/core';
+import { invalid, specFields, type FieldProblem } from '@airlock/core';
 import { parseRelations, type Relation } from './relations.js';
 import type { AptSpec } from './types.js';
 
@@ -9,13 +9,7 @@ const WORD_RE = /^[a-z0-9][a-z0-9._\-]*$/;
 
 /** Validates one `apt` config entry, listing every bad field (CONFIG_INVALID). */
 export function parseAptSpec(raw: unknown, at: string, configDir: string): AptSpec {
-  const problems: FieldProblem[] = [];
-  const field = (key: string): string => (at ? `${at}.${key}` : key);
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid('CONFIG_INVALID', 'apt source', [{ path: at, message: 'must be a mapping' }]);
-  const r = raw as Record<string, unknown>;
-  for (const key of Object.keys(r)) if (!KEYS.includes(key)) problems.push({ path: field(key), message: `unknown key (allowed: ${KEYS.join(', ')})` });
-  if (r.type !== 'apt') problems.push({ path: field('type'), message: 'must be "apt"' });
-  if (!isPlainName(r.name)) problems.push({ path: field('name'), message: 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit' });
+  const { raw: r, problems, field } = specFields(raw, 'apt', at, KEYS);
   const url = parseUrl(r.url);
   if (url === undefined) problems.push({ path: field('url'), message: 'must be an http:// or https:// URL of the archive root' });
 

@@ -9,14 +9,15 @@ import { validateManifest } from './validate-manifest.js';
 /**
  * Writes the signed files of a bundle beside its volumes: SHA256SUMS and its signature, the
  * manifest signature, and the manifest itself last, so a directory with a manifest is complete.
- * Everything is signed before anything is written.
+ * Everything is signed before anything is written. Returns the sha256 (hex) of the manifest bytes.
  */
-export async function writeBundleFiles(dir: string, m: Manifest, sign: (data: Buffer) => Promise<string>): Promise<void> {
+export async function writeBundleFiles(dir: string, m: Manifest, sign: (data: Buffer) => Promise<string>): Promise<{ manifestSha256: string }> {
   const manifest = validateManifest(m);
   const name = manifestFileName(manifest.id);
   const bytes = Buffer.from(serializeManifest(manifest), 'utf8');
+  const manifestSha256 = sha256Hex(bytes);
   const sums = Buffer.from(
-    formatSha256Sums([{ name, sha256: sha256Hex(bytes) }, ...manifest.volumes.map((v) => ({ name: v.name, sha256: v.sha256 }))]),
+    formatSha256Sums([{ name, sha256: manifestSha256 }, ...manifest.volumes.map((v) => ({ name: v.name, sha256: v.sha256 }))]),
     'utf8',
   );
   const sumsSignature = await sign(sums);
@@ -25,4 +26,5 @@ export async function writeBundleFiles(dir: string, m: Manifest, sign: (data: Bu
   await writeFileAtomic(join(dir, `${SHA256SUMS_FILE}${SIGNATURE_SUFFIX}`), sumsSignature);
   await writeFileAtomic(join(dir, `${name}${SIGNATURE_SUFFIX}`), manifestSignature);
   await writeFileAtomic(join(dir, name), bytes);
+  return { manifestSha256 };
 }

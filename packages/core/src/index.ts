@@ -7,3 +7,4 @@ export * from './atomic.js';
 export * from './progress.js';
 export * from './driver.js';
 export * from './names.js';
+export * from './spec-fields.js';

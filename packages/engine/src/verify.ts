@@ -1,9 +1,10 @@
 import { dirname } from 'node:path';
-import { isAirlockError, type ErrorCode, type Progress } from '@airlock/core';
+import type { ErrorCode, Progress } from '@airlock/core';
 import { readManifest, verifyVolume } from '@airlock/bundle';
 import { SiteState } from '@airlock/state';
 import type { AirlockHome } from './home.js';
 import { presentVolumes } from './import/volume-files.js';
+import { runVolumeTask } from './volume-task.js';
 import { bundleKeyring, manifestVerifier } from './site/keyring.js';
 
 export interface VerifyReport {
@@ -41,16 +42,8 @@ export async function verifyBundle(options: { bundle: string; home?: AirlockHome
       volumes.push({ number: volume.number, name: volume.name, status: 'missing' });
       continue;
     }
-    const task = options.progress.task(`verifying ${volume.name}`, volume.size, 'bytes');
-    try {
-      await verifyVolume(path, manifest, volume, (n) => task.advance(n));
-      volumes.push({ number: volume.number, name: volume.name, status: 'ok' });
-    } catch (err) {
-      if (!isAirlockError(err)) throw err;
-      volumes.push({ number: volume.number, name: volume.name, status: 'failed', code: err.code, message: err.message });
-    } finally {
-      task.done();
-    }
+    const failure = await runVolumeTask(options.progress, `verifying ${volume.name}`, volume, (advance) => verifyVolume(path, manifest, volume, advance));
+    volumes.push({ number: volume.number, name: volume.name, ...(failure ?? { status: 'ok' }) });
   }
   return {
     id: manifest.id,

@@ -1,32 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sha256Digest } from '@airlock/core';
 import { expectCode, tempDir } from '@airlock/test-utils';
-import { createFetcher, type ClosableFetcher } from './fetcher.js';
-import { sendBytes, startFixtureServer, type FixtureServer } from './__tests__/http-fixture.js';
+import { sendBytes } from './__tests__/http-fixture.js';
+import { fetcher, server } from './__tests__/test-resources.js';
 
 const body = randomBytes(1 << 20);
 const digest = sha256Digest(body);
-const quick = { retries: 3, backoffMs: 5, maxBackoffMs: 20 };
-
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()?.();
-});
-
-async function server(handler: Parameters<typeof startFixtureServer>[0]): Promise<FixtureServer> {
-  const s = await startFixtureServer(handler);
-  cleanups.push(() => s.close());
-  return s;
-}
-
-function fetcher(o = quick): ClosableFetcher {
-  const f = createFetcher(o);
-  cleanups.push(() => f.close());
-  return f;
-}
 
 describe('download', () => {
   it('downloads, verifies and reports the digest, leaving no partial file', async () => {

@@ -1,29 +1,9 @@
 import { connect } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { expectCode } from '@airlock/test-utils';
-import { createFetcher, type ClosableFetcher } from './fetcher.js';
-import type { FetcherOptions } from './options.js';
-import { startFixtureServer, type FixtureServer } from './__tests__/http-fixture.js';
-
-const quick: FetcherOptions = { retries: 3, backoffMs: 5, maxBackoffMs: 20 };
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  while (cleanups.length) await cleanups.pop()?.();
-});
-
-async function server(handler: Parameters<typeof startFixtureServer>[0]): Promise<FixtureServer> {
-  const s = await startFixtureServer(handler);
-  cleanups.push(() => s.close());
-  return s;
-}
-
-function fetcher(o: FetcherOptions = quick): ClosableFetcher {
-  const f = createFetcher(o);
-  cleanups.push(() => f.close());
-  return f;
-}
+import { fetcher, quick, server } from './__tests__/test-resources.js';
 
 describe('getBytes', () => {
   it('returns the body', async () => {
@@ -186,7 +166,7 @@ describe('proxy environment', () => {
       client.on('error', () => upstream.destroy());
     });
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => new Promise((resolve) => { proxy.closeAllConnections(); proxy.close(() => resolve()); }));
+    onTestFinished(() => new Promise<void>((resolve) => { proxy.closeAllConnections(); proxy.close(() => resolve()); }));
 
     delete process.env.http_proxy;
     delete process.env.no_proxy;

@@ -1,5 +1,4 @@
-import { invalid, isDigest, type FieldProblem } from '@airlock/core';
-import { isRecord } from './parse-spec.js';
+import { isRecord, invalid, isDigest, type FieldProblem } from '@airlock/core';
 import { ancestorsOf, relativePathProblem, symlinkTargetProblem } from './tree-paths.js';
 import type { FilesCatalog, FilesEntry } from './types.js';
 

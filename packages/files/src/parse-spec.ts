@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { invalid, isPlainName, type Digest, type FieldProblem } from '@airlock/core';
+import { invalid, isRecord, reportUnknownKeys, specFields, type Digest, type FieldProblem } from '@airlock/core';
 import { fileNameProblem, relativePathProblem } from './tree-paths.js';
 import type { FilesSpec, FilesUrlSource } from './types.js';
 
@@ -7,16 +7,8 @@ const SPEC_KEYS = ['type', 'name', 'path', 'urls'];
 const URL_KEYS = ['url', 'sha256', 'path'];
 
 /** Validates one `files` config entry, listing every bad field (CONFIG_INVALID). */
-export function parseFilesSpec(raw: unknown, at: string, configDir: string): FilesSpec {
-  const problems: FieldProblem[] = [];
-  const field = (key: string): string => (at ? `${at}.${key}` : key);
-  if (!isRecord(raw)) throw invalid('CONFIG_INVALID', 'files source', [{ path: at, message: 'must be a mapping' }]);
-
-  for (const key of Object.keys(raw)) {
-    if (!SPEC_KEYS.includes(key)) problems.push({ path: field(key), message: `unknown key (allowed: ${SPEC_KEYS.join(', ')})` });
-  }
-  if (raw.type !== 'files') problems.push({ path: field('type'), message: 'must be "files"' });
-  if (!isPlainName(raw.name)) problems.push({ path: field('name'), message: 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit' });
+export function parseFilesSpec(input: unknown, at: string, configDir: string): FilesSpec {
+  const { raw, problems, field } = specFields(input, 'files', at, SPEC_KEYS);
   if (raw.path === undefined && raw.urls === undefined) problems.push({ path: at, message: 'give "path" (files or directories), "urls", or both' });
 
   const paths = parsePaths(raw.path, field('path'), configDir, problems);
@@ -58,9 +50,7 @@ function parseUrlItem(raw: unknown, at: string, problems: FieldProblem[]): Files
     return undefined;
   }
   const before = problems.length;
-  for (const key of Object.keys(item)) {
-    if (!URL_KEYS.includes(key)) problems.push({ path: `${at}.${key}`, message: `unknown key (allowed: ${URL_KEYS.join(', ')})` });
-  }
+  reportUnknownKeys(item, URL_KEYS, at, problems);
   const url = parseHttpUrl(item.url);
   if (url === undefined) problems.push({ path: typeof raw === 'string' ? at : `${at}.url`, message: 'must be an http:// or https:// URL' });
   const sha256 = parseSha256(item.sha256);
@@ -109,6 +99,3 @@ function checkedPath(value: unknown, at: string, problems: FieldProblem[]): stri
   return undefined;
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

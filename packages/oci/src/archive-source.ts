@@ -1,11 +1,11 @@
 import { mkdir, open, realpath, rm, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { extract } from 'tar';
-import { AirlockError, asAirlockError, hashFile, pathExists, readFileLimited, sha256Hex, type BlobSource, type Digest } from '@airlock/core';
+import { isRecord, AirlockError, asAirlockError, hashFile, pathExists, readFileLimited, sha256Hex, type BlobSource, type Digest } from '@airlock/core';
 import type { FetchedManifest, ImageSource } from './image-source.js';
 import { LayoutSource } from './layout-source.js';
 import { cacheManifest } from './manifest-cache.js';
-import { DOCKER_MANIFEST, isRecord, MANIFEST_LIMIT, type Descriptor } from './media-types.js';
+import { DOCKER_MANIFEST, MANIFEST_LIMIT, type Descriptor } from './media-types.js';
 import { parseImageReference } from './reference.js';
 
 export interface ArchiveImage {

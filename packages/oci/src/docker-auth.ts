@@ -1,5 +1,4 @@
-import { AirlockError, readFileLimited } from '@airlock/core';
-import { isRecord } from './media-types.js';
+import { isRecord, AirlockError, readFileLimited } from '@airlock/core';
 
 export interface BasicCredentials {
   username: string;

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { AirlockError, digestHex, isDigest, readFileLimited, sha256Digest, type BlobSource } from '@airlock/core';
+import { isRecord, AirlockError, digestHex, isDigest, readFileLimited, sha256Digest, type BlobSource } from '@airlock/core';
 import type { FetchedManifest, ImageSource } from './image-source.js';
 import { cacheManifest } from './manifest-cache.js';
-import { isRecord, MANIFEST_LIMIT, type Descriptor } from './media-types.js';
+import { MANIFEST_LIMIT, type Descriptor } from './media-types.js';
 
 export const REF_NAME = 'org.opencontainers.image.ref.name';
 

@@ -1,4 +1,4 @@
-import { AirlockError, isDigest, type Digest } from '@airlock/core';
+import { AirlockError, isDigest, isRecord, type Digest } from '@airlock/core';
 
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
@@ -68,9 +68,6 @@ function descriptor(raw: unknown, label: string): Descriptor {
   return result;
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function bad(label: string, problem: string): AirlockError {
   return new AirlockError('UPSTREAM_INVALID', `manifest ${label} ${problem}`);

@@ -1,5 +1,5 @@
-import { invalid, isDigest, type FieldProblem } from '@airlock/core';
-import { isRecord, MANIFEST_TYPES } from './media-types.js';
+import { isRecord, invalid, isDigest, type FieldProblem } from '@airlock/core';
+import { MANIFEST_TYPES } from './media-types.js';
 import { REPO_RE, TAG_RE } from './reference.js';
 import type { CatalogBlob, CatalogImage, OciCatalog } from './types.js';
 

@@ -1,7 +1,6 @@
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
-import { invalid, isPlainName, type FieldProblem } from '@airlock/core';
-import { isRecord } from './media-types.js';
+import { invalid, isRecord, reportUnknownKeys, specFields, type FieldProblem } from '@airlock/core';
 import { PLATFORM_RE } from './platform.js';
 import { parseImageReference, REPO_RE, TAG_RE } from './reference.js';
 import type { ImageSpec, OciSpec } from './types.js';
@@ -10,15 +9,8 @@ const SPEC_KEYS = ['type', 'name', 'images', 'platforms', 'auth', 'insecureRegis
 const IMAGE_KEYS = ['image', 'tags', 'rename', 'prefix'];
 
 /** Validates one `oci` config entry, listing every bad field (CONFIG_INVALID). */
-export function parseOciSpec(raw: unknown, at: string, configDir: string): OciSpec {
-  const problems: FieldProblem[] = [];
-  const field = (key: string): string => (at ? `${at}.${key}` : key);
-  if (!isRecord(raw)) throw invalid('CONFIG_INVALID', 'oci source', [{ path: at, message: 'must be a mapping' }]);
-  for (const key of Object.keys(raw)) {
-    if (!SPEC_KEYS.includes(key)) problems.push({ path: field(key), message: `unknown key (allowed: ${SPEC_KEYS.join(', ')})` });
-  }
-  if (raw.type !== 'oci') problems.push({ path: field('type'), message: 'must be "oci"' });
-  if (!isPlainName(raw.name)) problems.push({ path: field('name'), message: 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit' });
+export function parseOciSpec(input: unknown, at: string, configDir: string): OciSpec {
+  const { raw, problems, field } = specFields(input, 'oci', at, SPEC_KEYS);
   const prefix = parsePrefix(raw.prefix, field('prefix'), problems);
   const images: ImageSpec[] = [];
   if (!Array.isArray(raw.images) || raw.images.length === 0) problems.push({ path: field('images'), message: 'must be a non-empty list of image references' });
@@ -48,9 +40,7 @@ function parseImage(raw: unknown, at: string, configDir: string, problems: Field
     return undefined;
   }
   const before = problems.length;
-  for (const key of Object.keys(item)) {
-    if (!IMAGE_KEYS.includes(key)) problems.push({ path: `${at}.${key}`, message: `unknown key (allowed: ${IMAGE_KEYS.join(', ')})` });
-  }
+  reportUnknownKeys(item, IMAGE_KEYS, at, problems);
   const text = item.image;
   const where = typeof raw === 'string' ? at : `${at}.image`;
   if (typeof text !== 'string' || text === '') {

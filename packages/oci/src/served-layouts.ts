@@ -1,8 +1,8 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { digestHex, isDigest, readFileLimited, type Digest } from '@airlock/core';
+import { isRecord, digestHex, isDigest, readFileLimited, type Digest } from '@airlock/core';
 import { REF_NAME } from './layout-source.js';
-import { isRecord, MANIFEST_LIMIT, parseManifest } from './media-types.js';
+import { MANIFEST_LIMIT, parseManifest } from './media-types.js';
 
 export interface ServedRepository {
   tags: Map<string, Digest>;

@@ -1,6 +1,5 @@
 import { basename } from 'node:path';
-import { invalid, isDigest, type FieldProblem } from '@airlock/core';
-import { isRecord } from './parse-spec.js';
+import { isRecord, invalid, isDigest, type FieldProblem } from '@airlock/core';
 import { isSafeHref } from './repomd.js';
 import type { RpmCatalog } from './types.js';
 

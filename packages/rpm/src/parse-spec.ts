@@ -1,20 +1,13 @@
 import { resolve } from 'node:path';
-import { invalid, isPlainName, type FieldProblem } from '@airlock/core';
+import { invalid, specFields, type FieldProblem } from '@airlock/core';
 import { parseRequest } from './dependency.js';
 import type { PackageRequest, RpmSpec } from './types.js';
 
 const SPEC_KEYS = ['type', 'name', 'url', 'gpgkey', 'repoGpgcheck', 'packages', 'dependencies', 'arch', 'repodataCompression'];
 
 /** Validates one `rpm` config entry, listing every bad field (CONFIG_INVALID). */
-export function parseRpmSpec(raw: unknown, at: string, configDir: string): RpmSpec {
-  const problems: FieldProblem[] = [];
-  const field = (key: string): string => (at ? `${at}.${key}` : key);
-  if (!isRecord(raw)) throw invalid('CONFIG_INVALID', 'rpm source', [{ path: at, message: 'must be a mapping' }]);
-  for (const key of Object.keys(raw)) {
-    if (!SPEC_KEYS.includes(key)) problems.push({ path: field(key), message: `unknown key (allowed: ${SPEC_KEYS.join(', ')})` });
-  }
-  if (raw.type !== 'rpm') problems.push({ path: field('type'), message: 'must be "rpm"' });
-  if (!isPlainName(raw.name)) problems.push({ path: field('name'), message: 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit' });
+export function parseRpmSpec(input: unknown, at: string, configDir: string): RpmSpec {
+  const { raw, problems, field } = specFields(input, 'rpm', at, SPEC_KEYS);
   const url = parseBaseUrl(raw.url);
   if (url === undefined) problems.push({ path: field('url'), message: 'must be the http:// or https:// URL of the repo (the directory holding repodata/)' });
 
@@ -81,6 +74,3 @@ function parseBaseUrl(value: unknown): string | undefined {
   }
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

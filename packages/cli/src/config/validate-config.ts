@@ -1,14 +1,11 @@
 import { resolve } from 'node:path';
-import { invalid, isAirlockError, isPlainName, parseDuration, parseSize, type FieldProblem } from '@airlock/core';
+import { isRecord, invalid, isAirlockError, isPlainName, parseDuration, parseSize, type FieldProblem } from '@airlock/core';
 import type { DriverRegistry, ExportConfig, SourceConfig } from '@airlock/engine';
 
 const TOP_LEVEL = new Set(['channel', 'signing', 'volumes', 'expiresAfter', 'sources']);
 const DEFAULT_MAX_VOLUME = '4GiB';
 const DEFAULT_EXPIRY = '90d';
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Validates the whole document, collecting every problem (drivers validate their own entries). */
 export function validateConfig(raw: unknown, path: string, configDir: string, registry: DriverRegistry): ExportConfig {

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { sha256Hex, type Digest, type Fetcher, type Progress, type Signer } from '@airlock/core';
+import type { Digest, Fetcher, Progress, Signer } from '@airlock/core';
 import {
-  serializeManifest,
   writeBundleFiles,
   writeVolume,
   type BlobPart,
@@ -77,13 +76,13 @@ export async function exportBundle(options: ExportOptions): Promise<ExportResult
       await removeStaleVolumes(options.outDir, selection.id, new Set(written.map((v) => v.name)));
       failpoint('export:before-manifest');
       const manifest = buildManifest(options, selection, sources, written, signer, { compression, maxVolumeSize });
-      await writeBundleFiles(options.outDir, manifest, async (data) => signer.signDetachedArmored(data));
+      const { manifestSha256 } = await writeBundleFiles(options.outDir, manifest, async (data) => signer.signDetachedArmored(data));
       if (options.full) state.forgetShipped(config.channel);
       state.recordBundle({
         channel: config.channel,
         sequence: selection.sequence,
         id: selection.id,
-        manifestSha256: sha256Hex(serializeManifest(manifest)),
+        manifestSha256,
         createdAt: manifest.createdAt,
         baseSequence: selection.base?.sequence ?? null,
         blobs: selection.carried.map(({ digest, size }) => ({ digest, size })),

@@ -1,8 +1,9 @@
-import { isAirlockError, type ErrorCode, type Progress } from '@airlock/core';
+import type { ErrorCode, Progress } from '@airlock/core';
 import { readVolume, type Manifest } from '@airlock/bundle';
 import type { SiteState } from '@airlock/state';
 import type { Vault } from '@airlock/vault';
 import { failpoint } from '../failpoint.js';
+import { runVolumeTask } from '../volume-task.js';
 import type { PresentVolume } from './volume-files.js';
 
 export interface VolumeOutcome {
@@ -34,14 +35,13 @@ export async function ingestVolumes(
       outcomes.push({ number: volume.number, name: volume.name, status: 'already' });
       continue;
     }
-    const task = progress.task(`importing ${volume.name}`, volume.size, 'bytes');
-    try {
+    const failure = await runVolumeTask(progress, `importing ${volume.name}`, volume, async (advance) => {
       const added: Array<{ digest: `sha256:${string}`; size: number }> = [];
       await readVolume({
         path,
         manifest,
         volume,
-        onProgress: (bytes) => task.advance(bytes),
+        onProgress: advance,
         onEntry: async (entry) => {
           if (entry.part === undefined) {
             if ((await vault.ingest(entry.stream, { ...entry.expected, label: entry.name })) === 'added') {
@@ -57,13 +57,8 @@ export async function ingestVolumes(
       state.recordBlobs(added);
       blobsAdded += added.length;
       state.markVolumeIngested(manifestSha256, volume.number);
-      outcomes.push({ number: volume.number, name: volume.name, status: 'ingested' });
-    } catch (err) {
-      if (!isAirlockError(err)) throw err;
-      outcomes.push({ number: volume.number, name: volume.name, status: 'failed', code: err.code, message: err.message });
-    } finally {
-      task.done();
-    }
+    });
+    outcomes.push({ number: volume.number, name: volume.name, ...(failure ?? { status: 'ingested' }) });
   }
   const assembled = await assembleSplitBlobs(manifest, state, vault);
   return { outcomes, blobsAdded: blobsAdded + assembled.blobs, bytesAdded: bytesAdded + assembled.bytes };

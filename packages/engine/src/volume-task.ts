@@ -1,0 +1,31 @@
+import { isAirlockError, type ErrorCode, type Progress } from '@airlock/core';
+import type { ManifestVolume } from '@airlock/bundle';
+
+export interface VolumeFailure {
+  status: 'failed';
+  code: ErrorCode;
+  message: string;
+}
+
+/**
+ * Runs one volume's work under a progress task. A coded error becomes a failure for that volume
+ * only, so the others are still processed (a damaged volume costs only itself); anything else is a bug
+ * and propagates.
+ */
+export async function runVolumeTask(
+  progress: Progress,
+  label: string,
+  volume: ManifestVolume,
+  work: (advance: (bytes: number) => void) => Promise<void>,
+): Promise<VolumeFailure | undefined> {
+  const task = progress.task(label, volume.size, 'bytes');
+  try {
+    await work((bytes) => task.advance(bytes));
+    return undefined;
+  } catch (err) {
+    if (!isAirlockError(err)) throw err;
+    return { status: 'failed', code: err.code, message: err.message };
+  } finally {
+    task.done();
+  }
+}
