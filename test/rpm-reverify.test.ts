@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentProgress, type Artifact } from '@airlock/core';
+import { silentProgress, type Artifact, type ImportContext } from '@airlock/core';
 import { createFetcher } from '@airlock/fetch';
 import { generateKey, loadSigner } from '@airlock/pgp';
 import { rpmDriver, type RpmCatalog, type RpmSpec } from '@airlock/rpm';
-import { expectCode, requireTools, run } from '@airlock/test-utils';
+import { expectCode, requireTools, run, testUpstreamTrust } from '@airlock/test-utils';
 import { Vault } from '@airlock/vault';
 
 const BUILD_REPO = fileURLToPath(new URL('../fixtures/rpm/build-repo.sh', import.meta.url));
@@ -26,7 +26,7 @@ describe.skipIf(!requireTools('rpmbuild', 'createrepo_c', 'gpg'))('rpm reverify 
   let catalog: RpmCatalog;
   let vault: Vault;
   let upstreamUrl: string;
-  const ctx = (): { sourceName: string; vault: Vault; progress: typeof silentProgress } => ({ sourceName: 'fx', vault, progress: silentProgress });
+  const ctx = (): ImportContext => ({ sourceName: 'fx', vault, progress: silentProgress, upstream: testUpstreamTrust() });
   const altered = (change: (c: RpmCatalog) => void): RpmCatalog => {
     const copy = structuredClone(catalog);
     change(copy);

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { sha256Digest, silentProgress } from '@airlock/core';
 import { generateKey, loadSigner } from '@airlock/pgp';
-import { expectCode, requireTools, tempDir } from '@airlock/test-utils';
+import { expectCode, requireTools, tempDir, testUpstreamTrust } from '@airlock/test-utils';
 import { Vault } from '@airlock/vault';
 import { parseAptCatalog } from './parse-catalog.js';
 import { publishApt } from './publish.js';
@@ -42,7 +42,7 @@ async function fixtureCatalog() {
       },
     ],
   };
-  return { dir, vault, catalog, ctx: { sourceName: 'fixture', vault, progress: silentProgress } };
+  return { dir, vault, catalog, ctx: { sourceName: 'fixture', vault, progress: silentProgress, upstream: testUpstreamTrust() } };
 }
 
 const clone = (c: AptCatalog): AptCatalog => JSON.parse(JSON.stringify(c)) as AptCatalog;

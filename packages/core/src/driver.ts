@@ -78,10 +78,35 @@ export interface ExportContext {
   progress: Progress;
 }
 
+/**
+ * What the site itself trusts for a source's upstream, never what a catalog brings. Reverify must
+ * verify upstream signatures only with keys and anchors obtained here.
+ */
+export interface UpstreamTrust {
+  /**
+   * The OpenPGP public keys the site pins for this source (binary, as `gpg --export` writes them).
+   * `offered` is the key material the catalog carries. On the source's first import it is pinned,
+   * recorded and reported to the operator; afterwards an offered key whose primary fingerprint is
+   * not pinned is refused with UPSTREAM_KEY_CHANGED until the operator accepts it
+   * (`airlock trust upstream accept`). Self-signed updates to a pinned key (new expiry, a
+   * revocation) are merged into the pin. `purpose` names the keys for the operator.
+   */
+  openpgpKeys(offered: Array<string | Uint8Array>, purpose: string): Promise<Uint8Array[]>;
+  /** The trust anchors of `kind` the operator added with `airlock trust add` (e.g. snap store roots). */
+  anchors(kind: string): Promise<TrustAnchor[]>;
+  /**
+   * Signed upstream documents only move forward: refuses with UPSTREAM_REPLAY a `date` older than
+   * the newest one this site accepted for `key` (e.g. an apt suite's Release Date). The date is
+   * recorded once the publication that relied on it is live. Equal dates pass.
+   */
+  notOlderThanSeen(key: string, date: Date, label: string): void;
+}
+
 export interface ImportContext {
   sourceName: string;
   vault: VaultReader;
   progress: Progress;
+  upstream: UpstreamTrust;
 }
 
 export interface PublishContext extends ImportContext {
@@ -90,8 +115,31 @@ export interface PublishContext extends ImportContext {
   siteSigner: Signer;
 }
 
+/** A trust anchor of a driver-defined kind, as stored in the site's trust store. */
+export interface TrustAnchor {
+  kind: string;
+  /** Stable identifier within the kind (for snap roots, the account-key's sha3-384 key id). */
+  id: string;
+  /** One line for `airlock trust list`. */
+  description: string;
+  /** The anchor's exact bytes as the operator gave them (UTF-8 text). */
+  data: string;
+}
+
+/** A driver's own kind of trust anchor, which `airlock trust add FILE` recognises by content. */
+export interface TrustAnchorKind {
+  kind: string;
+  /**
+   * Returns the anchors in `data`, or null when the file is not of this kind (so another kind,
+   * or an OpenPGP key, can be tried). Throws a coded error when it is of this kind but invalid.
+   */
+  read(data: Buffer): TrustAnchor[] | null;
+}
+
 export interface Driver<Spec extends { name: string } = { name: string }, Catalog = unknown> {
   readonly type: string;
+  /** Anchors of this content type that the site can trust (`airlock trust add`). */
+  readonly trustAnchors?: TrustAnchorKind;
   /** Validates one config entry, listing every bad field at once (CONFIG_INVALID). `at` prefixes field paths. */
   parseSpec(raw: unknown, at: string, configDir: string): Spec;
   /** Online: fetch and verify upstream metadata, apply filters, return the catalog and all artifacts. */
@@ -100,6 +148,13 @@ export interface Driver<Spec extends { name: string } = { name: string }, Catalo
   parseCatalog(raw: unknown): Catalog;
   /** Offline: re-check the upstream provenance the catalog carries. */
   reverify?(catalog: Catalog, ctx: ImportContext): Promise<void>;
+  /**
+   * Combines the catalog this site published for the source before with a newer bundle's catalog,
+   * for content where the site keeps history (older image versions up to `max`, older snap
+   * revisions). Pure, no IO. The result is reverified and published like any catalog, and is
+   * what the next merge receives as `previous`. Without it, the newer catalog replaces the old.
+   */
+  merge?(previous: Catalog, next: Catalog): Catalog;
   /** Offline: write this source's tree into the staging snapshot from vault blobs. */
   publish(catalog: Catalog, ctx: PublishContext): Promise<void>;
 }

@@ -13,6 +13,9 @@ export const ERROR_CODES = [
   'KEY_PASSPHRASE',
   'KEY_NOT_FOUND',
   'TRUST_UNKNOWN_KEY',
+  'CHANNEL_SIGNER_MISMATCH',
+  'UPSTREAM_KEY_CHANGED',
+  'SITE_KEY_MISMATCH',
   // verification: the bundle or upstream content cannot be trusted
   'SIGNATURE_MISSING',
   'SIGNATURE_INVALID',
@@ -30,6 +33,8 @@ export const ERROR_CODES = [
   'BASE_MISSING',
   'BLOB_MISSING',
   'UPSTREAM_INVALID',
+  'UPSTREAM_REPLAY',
+  'UPSTREAM_UNSIGNED',
   // incomplete work the operator can finish later
   'BUNDLE_INCOMPLETE',
   // network and sources
@@ -43,6 +48,7 @@ export const ERROR_CODES = [
   'NO_PREVIOUS_PUBLICATION',
   'PUBLISH_FAILED',
   'IO_ERROR',
+  'DISK_FULL',
   'VOLUME_TOO_LARGE',
   'INTERNAL',
 ] as const;
@@ -67,6 +73,11 @@ export const VERIFICATION_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'BASE_MISSING',
   'BLOB_MISSING',
   'UPSTREAM_INVALID',
+  'UPSTREAM_REPLAY',
+  'UPSTREAM_UNSIGNED',
+  'UPSTREAM_KEY_CHANGED',
+  'CHANNEL_SIGNER_MISMATCH',
+  'SITE_KEY_MISMATCH',
 ]);
 
 export interface AirlockErrorOptions {

@@ -2,7 +2,7 @@ import { chmod, lstat, mkdir, readdir, readFile, readlink } from 'node:fs/promis
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { silentProgress, type PublishContext, type Signer } from '@airlock/core';
-import { expectCode, tempDir } from '@airlock/test-utils';
+import { expectCode, tempDir, testUpstreamTrust } from '@airlock/test-utils';
 import { filesDriver } from './driver.js';
 import { DirVault } from './__tests__/dir-vault.js';
 import { exportContext } from './__tests__/fixtures.js';
@@ -13,7 +13,7 @@ import type { FilesCatalog } from './types.js';
 const noSigner = new Proxy({}, { get: () => { throw new Error('the files driver must not sign'); } }) as Signer;
 
 function publishContext(staging: string, vault: DirVault): PublishContext {
-  return { sourceName: 'tools', vault, progress: silentProgress, staging, siteSigner: noSigner };
+  return { sourceName: 'tools', vault, progress: silentProgress, upstream: testUpstreamTrust(), staging, siteSigner: noSigner };
 }
 
 /** Lists a tree as path → description: file content + mode, dir mode, or symlink target. */

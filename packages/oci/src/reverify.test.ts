@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { silentProgress, sha256Digest } from '@airlock/core';
-import { expectCode, tempDir } from '@airlock/test-utils';
+import { expectCode, tempDir, testUpstreamTrust } from '@airlock/test-utils';
 import { makeSiteFixture, publishFixture } from './__tests__/site-fixture.js';
 import { reverifyOci } from './reverify.js';
 
@@ -10,7 +10,7 @@ describe('reverifyOci and publishOci', () => {
   it('accepts a complete catalog and publishes an OCI layout with repository:tag ref names', async () => {
     const root = await tempDir();
     const f = await makeSiteFixture(root);
-    await reverifyOci(f.catalog, { sourceName: 'k8s', vault: f.vault, progress: silentProgress });
+    await reverifyOci(f.catalog, { sourceName: 'k8s', vault: f.vault, progress: silentProgress, upstream: testUpstreamTrust() });
     const staging = join(root, 'staging');
     await publishFixture(f, staging);
     const layout = join(staging, 'oci', 'k8s');
@@ -31,12 +31,12 @@ describe('reverifyOci and publishOci', () => {
     const root = await tempDir();
     const probe = await makeSiteFixture(join(root, 'probe'));
     const f = await makeSiteFixture(join(root, 'real'), { skipInVault: [probe.layer.digest] });
-    await expectCode(reverifyOci(f.catalog, { sourceName: 'k8s', vault: f.vault, progress: silentProgress }), 'BLOB_MISSING');
+    await expectCode(reverifyOci(f.catalog, { sourceName: 'k8s', vault: f.vault, progress: silentProgress, upstream: testUpstreamTrust() }), 'BLOB_MISSING');
   });
 
   it('refuses a manifest that references a layer the catalog does not carry', async () => {
     const f = await makeSiteFixture(await tempDir());
     const catalog = { ...f.catalog, blobs: f.catalog.blobs.filter((b) => b.digest !== f.layer.digest) };
-    await expectCode(reverifyOci(catalog, { sourceName: 'k8s', vault: f.vault, progress: silentProgress }), 'BLOB_MISSING');
+    await expectCode(reverifyOci(catalog, { sourceName: 'k8s', vault: f.vault, progress: silentProgress, upstream: testUpstreamTrust() }), 'BLOB_MISSING');
   });
 });

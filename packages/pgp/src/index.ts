@@ -3,4 +3,5 @@ export { loadSigner } from './signer.js';
 export { readPublicKeys, binaryKeyring, type PublicKeyInfo } from './public-keys.js';
 export { normalizeFingerprint } from './fingerprint.js';
 export { Keyring } from './keyring.js';
+export { mergeKeyUpdate } from './merge-key.js';
 export type { SignatureCheck } from './verify-packets.js';

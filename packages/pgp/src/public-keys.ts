@@ -52,7 +52,7 @@ async function readKeyObjects(data: string | Uint8Array): Promise<Key[]> {
   }
 }
 
-function describe(key: Key): ParsedPublicKey {
+export function describe(key: Key): ParsedPublicKey {
   const publicKey = key.toPublic();
   const fingerprint = publicKey.getFingerprint().toUpperCase();
   if (publicKey.keyPacket.version !== 4) {

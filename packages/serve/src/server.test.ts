@@ -1,6 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { startServer } from './server.js';
 import { publishDir, serve, servedTree } from './__tests__/fixture.js';
 import { sampleFiles } from './__tests__/sample-files.js';
 
@@ -12,6 +14,37 @@ describe('server behaviour', () => {
       expect(res.status).toBe(405);
       expect(res.headers.get('allow')).toBe('GET, HEAD');
       await res.arrayBuffer();
+    }
+  });
+
+  it('hands POST only to a handler that lists it, and keeps the tree read-only', async () => {
+    const publish = await publishDir();
+    await publish.snapshot('1', { 'notes.txt': 'x' });
+    await publish.switchTo('1');
+    const seen: string[] = [];
+    const api = Object.assign(
+      async (req: IncomingMessage, res: ServerResponse) => {
+        if (!req.url?.startsWith('/api/')) return false;
+        seen.push(req.method ?? '');
+        res.end('api');
+        return true;
+      },
+      { methods: ['GET', 'POST'] },
+    );
+    const readOnly = async (req: IncomingMessage, res: ServerResponse) => {
+      seen.push(`read-only:${req.method}`);
+      res.end('ro');
+      return req.url === '/ro';
+    };
+    const server = await startServer({ root: publish.current, host: '127.0.0.1', port: 0, handlers: [readOnly, api] });
+    try {
+      expect(await (await fetch(`${server.url}api/x`, { method: 'POST', body: '{}' })).text()).toBe('api');
+      const tree = await fetch(`${server.url}notes.txt`, { method: 'POST' });
+      expect(tree.status).toBe(405);
+      await tree.arrayBuffer();
+      expect(seen.filter((s) => s.startsWith('read-only:'))).not.toContain('read-only:POST');
+    } finally {
+      await server.close();
     }
   });
 

@@ -6,7 +6,8 @@ import { sendText } from './respond.js';
 import { serveTree } from './static-tree.js';
 import type { RequestHandler, RunningServer, ServeOptions } from './types.js';
 
-const READ_METHODS = new Set(['GET', 'HEAD']);
+const READ_METHODS_LIST: readonly string[] = ['GET', 'HEAD'];
+const READ_METHODS = new Set(READ_METHODS_LIST);
 /** How long close() lets in-flight downloads finish before cutting them, so shutdown cannot hang on a slow client. */
 const CLOSE_GRACE_MS = 5_000;
 
@@ -21,12 +22,14 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     const sentBytes = countBodyBytes(res);
     res.once('close', () => report(o, req, res, sentBytes()));
     try {
-      if (!READ_METHODS.has(req.method ?? '')) {
+      const method = req.method ?? '';
+      for (const handler of handlers) {
+        if (!(handler.methods ?? READ_METHODS_LIST).includes(method)) continue;
+        if (await handler(req, res)) return;
+      }
+      if (!READ_METHODS.has(method)) {
         sendText(req, res, 405, 'this server is read-only: use GET or HEAD', { Allow: 'GET, HEAD' });
         return;
-      }
-      for (const handler of handlers) {
-        if (await handler(req, res)) return;
       }
       await serveTree(req, res, o.root);
     } catch {

@@ -1,7 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** Answers a request it recognises and returns true; returns false to let the next handler try. */
-export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+/**
+ * Answers a request it recognises and returns true; returns false to let the next handler try.
+ * A handler sees only GET and HEAD unless it lists other `methods` (an API that takes POST
+ * queries, such as the snap store's refresh); it must then bound the request bodies it reads.
+ */
+export type RequestHandler = ((req: IncomingMessage, res: ServerResponse) => Promise<boolean>) & { readonly methods?: readonly string[] };
 
 export interface RequestLogEntry {
   method: string;

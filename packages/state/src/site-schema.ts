@@ -67,4 +67,36 @@ export const SITE_MIGRATIONS: readonly string[] = [
     detail TEXT    NOT NULL             -- JSON
   );
   `,
+  `
+  -- Upstream keys the site pins per source ("<type>/<name>"); reverify uses only 'pinned' rows.
+  -- 'pending' rows are keys a bundle offered that the operator has not accepted yet.
+  CREATE TABLE upstream_keys (
+    source      TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    user_ids    TEXT NOT NULL,          -- JSON array of strings
+    armored     TEXT NOT NULL,
+    purpose     TEXT NOT NULL,
+    status      TEXT NOT NULL CHECK (status IN ('pinned', 'pending')),
+    first_seen  TEXT NOT NULL,
+    decided_at  TEXT NULL,
+    PRIMARY KEY (source, fingerprint)
+  ) WITHOUT ROWID;
+
+  -- The newest signed upstream date the site accepted per key (anti-replay of upstream metadata).
+  CREATE TABLE upstream_marks (
+    key        TEXT PRIMARY KEY,
+    date       TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+
+  -- Driver-defined trust anchors the operator added (snap store roots).
+  CREATE TABLE trust_anchors (
+    kind        TEXT NOT NULL,
+    id          TEXT NOT NULL,
+    description TEXT NOT NULL,
+    data        TEXT NOT NULL,
+    added_at    TEXT NOT NULL,
+    PRIMARY KEY (kind, id)
+  ) WITHOUT ROWID;
+  `,
 ];

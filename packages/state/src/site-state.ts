@@ -7,6 +7,7 @@ import { EventLog } from './site-events.js';
 import { PublicationLog } from './site-publications.js';
 import { SITE_MIGRATIONS } from './site-schema.js';
 import { TrustStore } from './site-trust.js';
+import { UpstreamTrustStore } from './site-upstream.js';
 import type {
   BundleInput,
   BundleRow,
@@ -15,7 +16,9 @@ import type {
   Publication,
   PublicationInput,
   StateEvent,
+  TrustAnchorRow,
   TrustedKey,
+  UpstreamKeyRow,
   VolumeRef,
   VolumeRow,
 } from './site-types.js';
@@ -33,6 +36,7 @@ export class SiteState {
   private readonly blobIndex: BlobIndex;
   private readonly publicationLog: PublicationLog;
   private readonly eventLog: EventLog;
+  private readonly upstream: UpstreamTrustStore;
 
   private constructor(private readonly db: SqliteDatabase) {
     this.trust = new TrustStore(db);
@@ -41,6 +45,7 @@ export class SiteState {
     this.blobIndex = new BlobIndex(db);
     this.publicationLog = new PublicationLog(db);
     this.eventLog = new EventLog(db);
+    this.upstream = new UpstreamTrustStore(db);
   }
 
   /** Opens or creates the site database (parent directories included). */
@@ -61,6 +66,39 @@ export class SiteState {
   }
   trustedKeys(): TrustedKey[] {
     return guard('cannot read the trust store', () => this.trust.all());
+  }
+
+  // upstream keys pinned per source, upstream date marks, trust anchors
+  addUpstreamKey(key: Omit<UpstreamKeyRow, 'firstSeen' | 'decidedAt'>, now = new Date()): boolean {
+    return guard('cannot pin an upstream key', () => this.upstream.addKey(key, now));
+  }
+  replaceUpstreamKeyMaterial(source: string, fingerprint: string, armored: string, userIds: string[]): void {
+    guard('cannot update a pinned upstream key', () => this.upstream.replaceKeyMaterial(source, fingerprint, armored, userIds));
+  }
+  /** Pins every pending key of `source`; returns how many. */
+  acceptUpstreamKeys(source: string, now = new Date()): number {
+    return guard('cannot accept upstream keys', () => this.upstream.acceptPending(source, now));
+  }
+  removeUpstreamKeys(source: string, fingerprint: string | null = null): number {
+    return guard('cannot remove upstream keys', () => this.upstream.removeKeys(source, fingerprint));
+  }
+  upstreamKeys(source?: string): UpstreamKeyRow[] {
+    return guard('cannot read pinned upstream keys', () => this.upstream.keys(source));
+  }
+  upstreamMark(key: string): string | null {
+    return guard('cannot read upstream marks', () => this.upstream.mark(key));
+  }
+  raiseUpstreamMarks(marks: Array<{ key: string; date: string }>, now = new Date()): void {
+    guard('cannot record upstream marks', () => this.db.transaction(() => marks.forEach((m) => this.upstream.raiseMark(m.key, m.date, now)))());
+  }
+  addTrustAnchor(anchor: Omit<TrustAnchorRow, 'addedAt'>, now = new Date()): 'added' | 'present' {
+    return guard('cannot add a trust anchor', () => (this.upstream.addAnchor(anchor, now) ? 'added' : 'present'));
+  }
+  removeTrustAnchor(id: string): boolean {
+    return guard('cannot remove a trust anchor', () => this.upstream.removeAnchor(id));
+  }
+  trustAnchors(kind?: string): TrustAnchorRow[] {
+    return guard('cannot read trust anchors', () => this.upstream.anchors(kind));
   }
 
   // channels

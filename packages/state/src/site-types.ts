@@ -77,3 +77,25 @@ export interface StateEvent {
   kind: string;
   detail: unknown;
 }
+
+export type UpstreamKeyStatus = 'pinned' | 'pending';
+
+export interface UpstreamKeyRow {
+  /** `<type>/<name>` of the source the key is pinned for. */
+  source: string;
+  fingerprint: string;
+  userIds: string[];
+  armored: string;
+  purpose: string;
+  status: UpstreamKeyStatus;
+  firstSeen: string;
+  decidedAt: string | null;
+}
+
+export interface TrustAnchorRow {
+  kind: string;
+  id: string;
+  description: string;
+  data: string;
+  addedAt: string;
+}

@@ -6,6 +6,7 @@ import type { Snapshots, Vault } from '@airlock/vault';
 import { failpoint } from '../failpoint.js';
 import type { DriverRegistry } from '../registry.js';
 import { loadStoredManifest } from './stored-bundles.js';
+import { sourceUpstreamTrust, type SourceUpstreamTrust } from './upstream-trust.js';
 
 const CATALOG_LIMIT = 512 << 20;
 const KEEP_SNAPSHOTS = 3;
@@ -26,6 +27,7 @@ interface PlannedSource {
   type: string;
   name: string;
   catalog: unknown;
+  upstream: SourceUpstreamTrust;
 }
 
 /**
@@ -48,6 +50,7 @@ export async function publishSite(inputs: PublishInputs): Promise<{ snapshot: st
         sourceName: source.name,
         vault: inputs.vault,
         progress: inputs.progress,
+        upstream: source.upstream,
         staging,
         siteSigner: inputs.signer,
       });
@@ -61,6 +64,7 @@ export async function publishSite(inputs: PublishInputs): Promise<{ snapshot: st
   await inputs.snapshots.switchTo(snapshot);
   failpoint('import:after-switch');
   inputs.state.recordPublication({ snapshot, bundles: manifests.map((m) => m.sha256) });
+  for (const source of sources) source.upstream.commit();
   inputs.state.markBundlesPublished([inputs.bundle.sha256]);
   await pruneSnapshots(inputs);
   return { snapshot, sources: sources.length };
@@ -93,7 +97,8 @@ async function loadCatalogs(inputs: PublishInputs, manifests: Array<{ manifest: 
       } catch (err) {
         throw asAirlockError(err, 'MANIFEST_INVALID', `the catalog of ${key} (${source.catalog}) cannot be read`);
       }
-      sources.push({ channel: manifest.channel, type: source.type, name: source.name, catalog: driver.parseCatalog(raw) });
+      const upstream = sourceUpstreamTrust(inputs.state, key, inputs.progress);
+      sources.push({ channel: manifest.channel, type: source.type, name: source.name, catalog: driver.parseCatalog(raw), upstream });
     }
   }
   return sources;
@@ -102,7 +107,7 @@ async function loadCatalogs(inputs: PublishInputs, manifests: Array<{ manifest: 
 async function reverifyAll(inputs: PublishInputs, sources: PlannedSource[]): Promise<void> {
   for (const source of sources) {
     const driver = inputs.registry.get(source.type);
-    await driver.reverify?.(source.catalog, { sourceName: source.name, vault: inputs.vault, progress: inputs.progress });
+    await driver.reverify?.(source.catalog, { sourceName: source.name, vault: inputs.vault, progress: inputs.progress, upstream: source.upstream });
   }
 }
 

@@ -6,6 +6,7 @@ import { Vault } from '@airlock/vault';
 import { OCI_INDEX, OCI_MANIFEST } from '../media-types.js';
 import { publishOci } from '../publish.js';
 import type { OciCatalog } from '../types.js';
+import { testUpstreamTrust } from '@airlock/test-utils';
 
 export interface SiteFixture {
   vault: Vault;
@@ -62,5 +63,5 @@ export async function makeSiteFixture(root: string, options: { skipInVault?: Dig
 }
 
 export async function publishFixture(f: SiteFixture, staging: string): Promise<void> {
-  await publishOci(f.catalog, { sourceName: 'k8s', vault: f.vault, progress: silentProgress, staging, siteSigner: {} as Signer });
+  await publishOci(f.catalog, { sourceName: 'k8s', vault: f.vault, progress: silentProgress, upstream: testUpstreamTrust(), staging, siteSigner: {} as Signer });
 }
