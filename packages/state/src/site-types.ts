@@ -63,12 +63,29 @@ export interface Publication {
   /** Manifest sha256 of every bundle the snapshot was built from. */
   bundles: string[];
   status: PublicationStatus;
+  /** False for publications recorded before effective catalogs were (their sources come from their bundles' manifests). */
+  sourcesRecorded: boolean;
+}
+
+/** One source of a publication: its effective catalog and the bundle it came from. */
+export interface PublicationSource {
+  channel: string;
+  type: string;
+  name: string;
+  /** Digest of the effective catalog (a vault blob): the bundle's catalog, or the driver's merge of history with it. */
+  catalog: string;
+  /** Digest of the catalog the bundle itself shipped. */
+  bundleCatalog: string;
+  manifestSha256: string;
+  bundleId: string;
+  sequence: number;
 }
 
 export interface PublicationInput {
   snapshot: string;
   bundles: string[];
   createdAt?: string;
+  sources?: PublicationSource[];
 }
 
 export interface StateEvent {
