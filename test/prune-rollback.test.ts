@@ -118,6 +118,21 @@ describe('pruning follows the rollback chain, and rollback only makes whole snap
     });
   }
 
+  it('a prune that fails after the publication is recorded is a warning: the import succeeds and the next publish prunes', async () => {
+    const home = await site();
+    await importEditions(home, 1, 2, 3);
+    await writeFile(join(home, 'publish', 'trash'), 'not a directory');
+    const run = await importEdition(home, 4);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/removing old snapshots failed/);
+    expect(await liveReadme(home)).toBe(edition(4));
+    expect(await snapshotIds(home)).toEqual(['000001', '000002', '000003', '000004']);
+    await rm(join(home, 'publish', 'trash'));
+    await importEditions(home, 5);
+    expect(await snapshotIds(home)).toEqual(['000003', '000004', '000005']);
+    await expectRollbackTo(home, 4);
+  });
+
   it('a rollback killed after its switch, re-run, lands on the same publication rather than one further back', async () => {
     const home = await site();
     await importEditions(home, 1, 2, 3);
