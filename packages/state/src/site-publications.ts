@@ -1,3 +1,4 @@
+import type { Digest } from '@airlock/core';
 import type { SqliteDatabase, Transaction } from './database.js';
 import { refuse } from './state-error.js';
 import type { Publication, PublicationSource, PublicationStatus } from './site-types.js';
@@ -39,8 +40,8 @@ function toSource(r: SourceRecord): PublicationSource {
     channel: r.channel,
     type: r.type,
     name: r.name,
-    catalog: r.catalog,
-    bundleCatalog: r.bundle_catalog,
+    catalog: r.catalog as Digest,
+    bundleCatalog: r.bundle_catalog as Digest,
     manifestSha256: r.manifest_sha256,
     bundleId: r.bundle_id,
     sequence: r.sequence,

@@ -1,3 +1,5 @@
+import type { Digest } from '@airlock/core';
+
 /** Row shapes returned by SiteState. Times are ISO 8601 strings. */
 
 export interface TrustedKey {
@@ -73,9 +75,9 @@ export interface PublicationSource {
   type: string;
   name: string;
   /** Digest of the effective catalog (a vault blob): the bundle's catalog, or the driver's merge of history with it. */
-  catalog: string;
+  catalog: Digest;
   /** Digest of the catalog the bundle itself shipped. */
-  bundleCatalog: string;
+  bundleCatalog: Digest;
   manifestSha256: string;
   bundleId: string;
   sequence: number;

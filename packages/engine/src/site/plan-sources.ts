@@ -45,10 +45,11 @@ export async function planSources(inputs: PlanInputs, live: PublicationSource[])
     claim(keyOf(source), manifest.channel);
     planned.push(await fromBundle(inputs, source, history.get(keyOf(source))));
   }
-  return planned.sort((a, b) => order(a.record).localeCompare(order(b.record)));
+  return planned.sort((a, b) => compare(order(a.record), order(b.record)));
 }
 
 const order = (s: PublicationSource): string => `${s.channel}\u0000${s.type}\u0000${s.name}`;
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * A source of another channel, rebuilt from its effective catalog as it is live. Its upstream
@@ -57,7 +58,7 @@ const order = (s: PublicationSource): string => `${s.channel}\u0000${s.type}\u00
  */
 async function carried(inputs: PlanInputs, source: PublicationSource): Promise<PlannedSource> {
   const key = keyOf(source);
-  const catalog = await readCatalog(inputs.vault, inputs.registry.get(source.type), source.catalog as Digest, key);
+  const catalog = await readCatalog(inputs.vault, inputs.registry.get(source.type), source.catalog, key);
   const trust = sourceUpstreamTrust(inputs.state, key, inputs.progress);
   const upstream: SourceUpstreamTrust = { ...trust, notOlderThanSeen: () => undefined, commit: () => undefined };
   return { record: source, catalog, upstream };
@@ -71,10 +72,10 @@ async function fromBundle(inputs: PlanInputs, source: ManifestSource, previous: 
   let effective: Digest = source.catalog;
   if (previous !== undefined && previous.manifestSha256 === sha256) {
     // Published from this very bundle already (a re-run): the live effective catalog stands.
-    effective = previous.catalog as Digest;
+    effective = previous.catalog;
     catalog = await readCatalog(inputs.vault, driver, effective, key);
   } else if (hasMerge(driver) && previous !== undefined) {
-    const before = await readCatalog(inputs.vault, driver, previous.catalog as Digest, `${key} (history up to ${previous.bundleId})`);
+    const before = await readCatalog(inputs.vault, driver, previous.catalog, `${key} (history up to ${previous.bundleId})`);
     const next = await readCatalog(inputs.vault, driver, source.catalog, key);
     ({ digest: effective, catalog } = await mergeCatalogs(inputs, driver, before, next, key));
   } else {

@@ -17,7 +17,7 @@ interface BundleRef {
 export function publicationRecord(snapshot: string, siteKey: string, sources: PublicationSource[], imported: BundleRef): string {
   const newest = new Map<string, BundleRef>([[imported.channel, imported]]);
   for (const s of sources) if ((newest.get(s.channel)?.sequence ?? 0) < s.sequence) newest.set(s.channel, s);
-  const channels = [...newest.values()].sort((a, b) => a.channel.localeCompare(b.channel));
+  const channels = [...newest.values()].sort((a, b) => (a.channel < b.channel ? -1 : a.channel > b.channel ? 1 : 0));
   return canonicalJson({
     snapshot,
     siteKey,
