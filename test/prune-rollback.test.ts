@@ -1,4 +1,5 @@
 import { readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { suiteDir, tempDir } from '@airlock/test-utils';
@@ -10,6 +11,7 @@ const edition = (n: number) => `edition ${n}\n`;
 
 let s: Scenario;
 let suite: { path: string; remove(): Promise<void> };
+let template: string;
 
 // One channel, EDITIONS bundles exported once (bundle n publishes README.txt = edition n);
 // every test imports them into a fresh site home.
@@ -21,12 +23,22 @@ beforeAll(async () => {
     const exported = await airlock(['--home', s.exportHome, 'export', '-c', s.config, '-o', s.bundle(n)]);
     expect(exported.code, exported.stderr).toBe(0);
   }
+  template = join(suite.path, 'template-site');
+  expect((await airlock(['--home', template, 'trust', 'add', s.exporterPublicKey])).code).toBe(0);
+  await importEditions(template, 1, 2, 3);
 });
 afterAll(async () => suite.remove());
 
 async function site(): Promise<string> {
   const home = join(await tempDir(), 'site');
   expect((await airlock(['--home', home, 'trust', 'add', s.exporterPublicKey])).code).toBe(0);
+  return home;
+}
+
+/** A site that already published editions 1, 2 and 3 (a copy of one made once; the home holds no absolute paths). */
+async function siteWithThree(): Promise<string> {
+  const home = join(await tempDir(), 'site');
+  execFileSync('cp', ['-a', template, home]);
   return home;
 }
 
@@ -64,8 +76,7 @@ async function expectWholeSnapshots(home: string): Promise<void> {
 
 describe('pruning follows the rollback chain, and rollback only makes whole snapshots live', () => {
   it('after two rollbacks and a publish, airlock rollback still works (pruning ignored the rollback chain)', async () => {
-    const home = await site();
-    await importEditions(home, 1, 2, 3);
+    const home = await siteWithThree();
     await expectRollbackTo(home, 2);
     await expectRollbackTo(home, 1);
     await importEditions(home, 4);
@@ -96,8 +107,7 @@ describe('pruning follows the rollback chain, and rollback only makes whole snap
 
   for (const point of ['prune:after-retire', 'prune:after-trash-rename', 'prune:mid-delete']) {
     it(`a kill at ${point} leaves only whole snapshots, rollback works, and the next run sweeps the rest`, async () => {
-      const home = await site();
-      await importEditions(home, 1, 2, 3);
+      const home = await siteWithThree();
       const killed = await importEdition(home, 4, { AIRLOCK_FAILPOINT: point });
       expect(killed.signal).toBe('SIGKILL');
       expect(await liveReadme(home)).toBe(edition(4));
@@ -119,8 +129,7 @@ describe('pruning follows the rollback chain, and rollback only makes whole snap
   }
 
   it('a prune that fails after the publication is recorded is a warning: the import succeeds and the next publish prunes', async () => {
-    const home = await site();
-    await importEditions(home, 1, 2, 3);
+    const home = await siteWithThree();
     await writeFile(join(home, 'publish', 'trash'), 'not a directory');
     const run = await importEdition(home, 4);
     expect(run.code, run.stderr).toBe(0);
@@ -134,8 +143,7 @@ describe('pruning follows the rollback chain, and rollback only makes whole snap
   });
 
   it('a rollback killed after its switch, re-run, lands on the same publication rather than one further back', async () => {
-    const home = await site();
-    await importEditions(home, 1, 2, 3);
+    const home = await siteWithThree();
     const killed = await airlock(['--home', home, 'rollback'], { env: { AIRLOCK_FAILPOINT: 'rollback:after-switch' } });
     expect(killed.signal).toBe('SIGKILL');
     expect(await liveReadme(home)).toBe(edition(2));
