@@ -32,7 +32,7 @@ describe('readManifest', () => {
     expect(bytes.toString()).toBe(serializeManifest(manifest));
     for (const where of [dir, path]) {
       const read = await readManifest(where, verify);
-      expect(read).toEqual({ manifest, bytes, sha256: sha256Hex(bytes), signer: FINGERPRINT, path });
+      expect(read).toEqual({ manifest, bytes, signature: await readFile(`${path}.asc`), sha256: sha256Hex(bytes), signer: FINGERPRINT, path });
     }
   });
 

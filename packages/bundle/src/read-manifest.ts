@@ -5,12 +5,15 @@ import type { Manifest } from './manifest-types.js';
 import { MANIFEST_SUFFIX, SIGNATURE_SUFFIX, manifestFileName } from './names.js';
 import { validateManifest } from './validate-manifest.js';
 
-const MAX_MANIFEST_BYTES = 64 << 20;
-const MAX_SIGNATURE_BYTES = 1 << 20;
+export const MAX_MANIFEST_BYTES = 64 << 20;
+export const MAX_SIGNATURE_BYTES = 1 << 20;
 
 export interface VerifiedManifest {
   manifest: Manifest;
+  /** The exact bytes that were verified: store these, never read the file again. */
   bytes: Buffer;
+  /** The detached signature that verified them. */
+  signature: Buffer;
   /** Hex sha256 of the manifest bytes as signed. */
   sha256: string;
   /** Fingerprint of the key that made the signature. */
@@ -45,6 +48,21 @@ export async function readManifest(dirOrPath: string, verify: VerifyDetached, o:
   const name = basename(path);
   const bytes = await readFileLimited(path, MAX_MANIFEST_BYTES, name);
   const signature = await readSignature(`${path}${SIGNATURE_SUFFIX}`, name);
+  const { manifest, signer } = await verifyManifestBytes({ bytes, signature, name }, verify, { now: o.now ?? new Date() });
+  return { manifest, bytes, signature, sha256: sha256Hex(bytes), signer, path };
+}
+
+/**
+ * The checks of readManifest on bytes already in hand (a manifest the site stored): signature
+ * over the exact bytes first, then validation, file name, signer = exporter, and (unless `now`
+ * is null, for a manifest that was valid when it was imported) expiry.
+ */
+export async function verifyManifestBytes(
+  input: { bytes: Buffer; signature: Buffer; name: string },
+  verify: VerifyDetached,
+  o: { now: Date | null },
+): Promise<{ manifest: Manifest; signer: string }> {
+  const { bytes, signature, name } = input;
   let signer: string;
   try {
     signer = (await verify(bytes, signature)).fingerprint.toUpperCase();
@@ -60,11 +78,10 @@ export async function readManifest(dirOrPath: string, verify: VerifyDetached, o:
       details: { signer, exporter: manifest.exporter.fingerprint },
     });
   }
-  const now = o.now ?? new Date();
-  if (Date.parse(manifest.expiresAt) < now.getTime()) {
+  if (o.now !== null && Date.parse(manifest.expiresAt) < o.now.getTime()) {
     throw new AirlockError('BUNDLE_EXPIRED', `bundle ${manifest.id} expired at ${manifest.expiresAt}; export a fresh bundle`, { details: { expiresAt: manifest.expiresAt } });
   }
-  return { manifest, bytes, sha256: sha256Hex(bytes), signer, path };
+  return { manifest, signer };
 }
 
 async function manifestPath(dirOrPath: string): Promise<string> {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { copyFile, link, mkdir, open, readFile, rename, rm, stat, symlink, unlink } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, rename, rm, stat, symlink, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { AirlockError, asAirlockError } from './errors.js';
 
@@ -88,17 +88,50 @@ export async function replaceSymlink(linkPath: string, target: string): Promise<
   await fsyncDir(dirname(linkPath));
 }
 
-/** Reads a small file, refusing to read past `maxBytes` (the file may be attacker-supplied). */
+/**
+ * Reads a small file, refusing to read past `maxBytes` (the file may be attacker-supplied). The
+ * bound is enforced on the bytes actually read, not on a size seen before reading: a file that
+ * grows after `stat` (or reports a wrong size, like /proc files and some network or FUSE mounts)
+ * is refused as soon as it passes the bound, and never read whole.
+ */
 export async function readFileLimited(path: string, maxBytes: number, what = path): Promise<Buffer> {
-  let info;
+  let handle;
   try {
-    info = await stat(path);
+    handle = await open(path, constants.O_RDONLY | constants.O_NOCTTY | constants.O_NONBLOCK);
   } catch (err) {
     throw asAirlockError(err, 'SOURCE_NOT_FOUND', `cannot read ${what}`);
   }
-  if (!info.isFile()) throw new AirlockError('SOURCE_NOT_FOUND', `${what} is not a regular file`);
-  if (info.size > maxBytes) throw new AirlockError('SIZE_MISMATCH', `${what} is ${info.size} bytes, more than the ${maxBytes} allowed`);
-  return readFile(path);
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new AirlockError('SOURCE_NOT_FOUND', `${what} is not a regular file`);
+    if (info.size > maxBytes) throw tooLarge(what, info.size, maxBytes);
+    return await readBounded(handle, maxBytes, what);
+  } catch (err) {
+    throw asAirlockError(err, 'IO_ERROR', `cannot read ${what}`);
+  } finally {
+    await handle.close();
+  }
+}
+
+const READ_CHUNK = 64 << 10;
+
+async function readBounded(handle: FileHandle, maxBytes: number, what: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    // One byte past the bound is enough to know the file is too large.
+    const want = Math.min(READ_CHUNK, maxBytes + 1 - total);
+    const chunk = Buffer.allocUnsafe(want);
+    const { bytesRead } = await handle.read(chunk, 0, want, null);
+    if (bytesRead === 0) return Buffer.concat(chunks, total);
+    chunks.push(bytesRead === want ? chunk : chunk.subarray(0, bytesRead));
+    total += bytesRead;
+    if (total > maxBytes) throw tooLarge(what, `more than ${maxBytes}`, maxBytes);
+  }
+}
+
+function tooLarge(what: string, size: number | string, maxBytes: number): AirlockError {
+  return new AirlockError('SIZE_MISMATCH', `${what} is ${size} bytes, more than the ${maxBytes} allowed`);
 }
 
 export async function pathExists(path: string): Promise<boolean> {

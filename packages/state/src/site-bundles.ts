@@ -49,6 +49,12 @@ function toBundleRow(r: BundleRecord): BundleRow {
   };
 }
 
+/** A path inside the home, so the home can move: relative, no `..`, no empty or `.` segments. */
+function isHomeRelative(path: string): boolean {
+  const parts = path.split('/');
+  return path.length > 0 && !path.startsWith('/') && !path.includes('\\') && parts.every((p) => p !== '' && p !== '.' && p !== '..');
+}
+
 /** Bundles seen by this site and their volumes, from first sight to completion or rejection. */
 export class BundleLedger {
   private readonly one;
@@ -95,6 +101,9 @@ export class BundleLedger {
    * The values come from a signed manifest (attacker-controlled until trusted); they are only ever bound as parameters.
    */
   upsert(bundle: BundleInput, now: Date): BundleRow {
+    if (!isHomeRelative(bundle.manifestPath)) {
+      throw refuse(`the stored manifest path ${JSON.stringify(bundle.manifestPath)} must be relative to the airlock home`, { manifestPath: bundle.manifestPath });
+    }
     return this.upsertTransaction.immediate(bundle, now.toISOString());
   }
 

@@ -99,4 +99,27 @@ export const SITE_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (kind, id)
   ) WITHOUT ROWID;
   `,
+  `
+  -- Each publication's sources and their effective catalogs (a vault blob: the bundle's catalog,
+  -- or the driver's merge of the previous effective catalog with it), and the bundle each came from.
+  -- Rebuilding a publication starts from these rows, never from a manifest re-read from disk.
+  CREATE TABLE publication_sources (
+    publication_id  INTEGER NOT NULL REFERENCES publications (id) ON DELETE CASCADE,
+    channel         TEXT    NOT NULL,
+    type            TEXT    NOT NULL,
+    name            TEXT    NOT NULL,
+    catalog         TEXT    NOT NULL,   -- effective catalog digest
+    bundle_catalog  TEXT    NOT NULL,   -- the catalog digest the bundle itself shipped
+    manifest_sha256 TEXT    NOT NULL REFERENCES bundles (manifest_sha256),
+    bundle_id       TEXT    NOT NULL,
+    sequence        INTEGER NOT NULL,
+    PRIMARY KEY (publication_id, type, name)
+  ) WITHOUT ROWID;
+  -- 1 when the publication's sources were recorded above (publications made before this step were not).
+  ALTER TABLE publications ADD COLUMN sources_recorded INTEGER NOT NULL DEFAULT 0;
+
+  -- Stored manifests are addressed relative to the home (bundles/<id>-<sha256 prefix>/<id>.manifest.json).
+  UPDATE bundles SET manifest_path = 'bundles/' || id || '-' || substr(manifest_sha256, 1, 12) || '/' || id || '.manifest.json'
+  WHERE manifest_path LIKE '/%';
+  `,
 ];

@@ -17,7 +17,7 @@ function bundle(sequence: number, over: Partial<BundleInput> = {}): BundleInput 
     channel: 'site-a',
     sequence,
     baseSequence: sequence === 1 ? null : sequence - 1,
-    manifestPath: `/bundles/${id}.manifest.json`,
+    manifestPath: `bundles/${id}.manifest.json`,
     volumes: [1, 2, 3].map((number) => ({ number, name: `${id}.vol-000${number}.tar.zst` })),
     ...over,
   };
@@ -79,8 +79,8 @@ describe('SiteState bundles', () => {
     const site = await openSite();
     site.upsertBundle(bundle(1), T0);
     site.markVolumeIngested('sha-1', 2, T0);
-    const again = site.upsertBundle({ ...bundle(1), manifestPath: '/elsewhere', volumes: [] }, T1);
-    expect(again).toMatchObject({ manifestPath: '/bundles/site-a-000001.manifest.json', receivedAt: T0.toISOString(), volumesIngested: 1, volumesTotal: 3 });
+    const again = site.upsertBundle({ ...bundle(1), manifestPath: 'elsewhere', volumes: [] }, T1);
+    expect(again).toMatchObject({ manifestPath: 'bundles/site-a-000001.manifest.json', receivedAt: T0.toISOString(), volumesIngested: 1, volumesTotal: 3 });
     expect(site.bundles()).toHaveLength(1);
     site.close();
   });

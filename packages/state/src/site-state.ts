@@ -15,6 +15,7 @@ import type {
   ChannelRow,
   Publication,
   PublicationInput,
+  PublicationSource,
   StateEvent,
   TrustAnchorRow,
   TrustedKey,
@@ -55,6 +56,11 @@ export class SiteState {
 
   close(): void {
     guard('cannot close the site state', () => this.db.close());
+  }
+
+  /** Runs `fn` (calls of this object) as one transaction: all of its changes land, or none. */
+  atomically<T>(what: string, fn: () => T): T {
+    return guard(what, () => this.db.transaction(fn).immediate());
   }
 
   // trust store
@@ -166,7 +172,14 @@ export class SiteState {
   // publications
   recordPublication(publication: PublicationInput): number {
     const createdAt = publication.createdAt ?? new Date().toISOString();
-    return guard('cannot record a publication', () => this.publicationLog.record(publication.snapshot, publication.bundles, createdAt));
+    return guard('cannot record a publication', () => this.publicationLog.record(publication.snapshot, publication.bundles, createdAt, publication.sources));
+  }
+  publicationSources(id: number): PublicationSource[] {
+    return guard('cannot read publication sources', () => this.publicationLog.sources(id));
+  }
+  /** The current publication and the next `steps` ones successive rollbacks reach. */
+  rollbackChain(steps: number): Publication[] {
+    return guard('cannot read publications', () => this.publicationLog.rollbackChain(steps));
   }
   currentPublication(): Publication | null {
     return guard('cannot read publications', () => this.publicationLog.currentPublication());

@@ -1,3 +1,5 @@
+import type { Digest } from '@airlock/core';
+
 /** Row shapes returned by SiteState. Times are ISO 8601 strings. */
 
 export interface TrustedKey {
@@ -63,12 +65,29 @@ export interface Publication {
   /** Manifest sha256 of every bundle the snapshot was built from. */
   bundles: string[];
   status: PublicationStatus;
+  /** False for publications recorded before effective catalogs were (their sources come from their bundles' manifests). */
+  sourcesRecorded: boolean;
+}
+
+/** One source of a publication: its effective catalog and the bundle it came from. */
+export interface PublicationSource {
+  channel: string;
+  type: string;
+  name: string;
+  /** Digest of the effective catalog (a vault blob): the bundle's catalog, or the driver's merge of history with it. */
+  catalog: Digest;
+  /** Digest of the catalog the bundle itself shipped. */
+  bundleCatalog: Digest;
+  manifestSha256: string;
+  bundleId: string;
+  sequence: number;
 }
 
 export interface PublicationInput {
   snapshot: string;
   bundles: string[];
   createdAt?: string;
+  sources?: PublicationSource[];
 }
 
 export interface StateEvent {

@@ -1,3 +1,4 @@
 export * from './blob-part.js';
 export * from './vault.js';
 export * from './snapshots.js';
+export * from './vault-bytes.js';

@@ -1,8 +1,8 @@
-import { lstat, mkdir, readFile, readlink, writeFile, chmod } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, readlink, rm, writeFile, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectCode, tempDir } from '@airlock/test-utils';
-import { Snapshots } from './snapshots.js';
+import { PUBLICATION_RECORD, Snapshots } from './snapshots.js';
 
 async function publishRoot(): Promise<Snapshots> {
   return new Snapshots(join(await tempDir(), 'publish'));
@@ -103,5 +103,45 @@ describe('Snapshots', () => {
     const snapshots = await publishRoot();
     await mkdir(snapshots.currentPath, { recursive: true });
     await expectCode(snapshots.currentId(), 'PUBLISH_FAILED');
+  });
+
+  it('trashes a snapshot in one rename, out of list(), and deletes it entry by entry', async () => {
+    const snapshots = await publishRoot();
+    await publish(snapshots, '1', 'old');
+    const staging = await snapshots.beginStaging('2');
+    for (const name of ['a', 'b', 'c']) await writeFile(join(staging, name), name);
+    await snapshots.promote('2');
+    await snapshots.switchTo('2');
+    await expectCode(snapshots.trash('2'), 'PUBLISH_FAILED');
+    const trashed = await snapshots.trash('1');
+    expect(await snapshots.list()).toEqual(['2']);
+    expect(await readFile(join(trashed, 'hello.txt'), 'utf8')).toBe('old');
+    let removed = 0;
+    await snapshots.deleteTrashed(trashed, () => removed++);
+    expect(removed).toBe(1);
+    await expect(lstat(trashed)).rejects.toThrow();
+    await expectCode(snapshots.deleteTrashed(join(snapshots.root, 'snapshots', '2')), 'INTERNAL');
+    expect(await snapshots.list()).toEqual(['2']);
+  });
+
+  it('empties a trash an interrupted delete left half-done, at the next clean', async () => {
+    const snapshots = await publishRoot();
+    await publish(snapshots, '1', 'one');
+    await publish(snapshots, '2', 'two');
+    const trashed = await snapshots.trash('1');
+    await rm(join(trashed, 'hello.txt')); // the delete got this far
+    await snapshots.cleanStaging();
+    expect(await readdir(join(snapshots.root, 'trash'))).toEqual([]);
+    expect(await snapshots.list()).toEqual(['2']);
+    expect(await readFile(join(snapshots.currentPath, 'hello.txt'), 'utf8')).toBe('two');
+  });
+
+  it('tells a whole snapshot (with its publication record) from one without', async () => {
+    const snapshots = await publishRoot();
+    await publish(snapshots, '1', 'x');
+    expect(await snapshots.isWhole('1')).toBe(false);
+    await writeFile(join(snapshots.pathOf('1'), PUBLICATION_RECORD), '{}');
+    expect(await snapshots.isWhole('1')).toBe(true);
+    expect(await snapshots.isWhole('9')).toBe(false);
   });
 });

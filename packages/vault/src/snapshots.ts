@@ -1,25 +1,36 @@
+import { randomBytes } from 'node:crypto';
 import { readdir, readlink, rename, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { AirlockError, asAirlockError, ensureDir, fsyncDir, isPlainName, pathExists, replaceSymlink } from '@airlock/core';
 import { removeTree } from './remove-tree.js';
 
 const SNAPSHOTS = 'snapshots';
+/** Written last into every snapshot: a snapshot without it is not a whole publication. */
+export const PUBLICATION_RECORD = 'airlock-publication.json';
 const CURRENT_TARGET_RE = /^snapshots\/([^/]+)$/;
 
 /**
  * Publications under <home>/publish: a tree is built in staging/<id>, promoted to snapshots/<id>,
  * and made live by pointing the `current` symlink at it atomically. A crash at any step leaves
- * `current` on a complete snapshot.
+ * `current` on a complete snapshot. Old snapshots leave in one rename to trash/ before they are
+ * deleted, so a delete that is interrupted never leaves a half-deleted tree under snapshots/.
  */
 export class Snapshots {
   readonly currentPath: string;
   private readonly stagingDir: string;
   private readonly snapshotsDir: string;
+  private readonly trashDir: string;
 
   constructor(readonly root: string) {
     this.currentPath = join(root, 'current');
     this.stagingDir = join(root, 'staging');
     this.snapshotsDir = join(root, SNAPSHOTS);
+    this.trashDir = join(root, 'trash');
+  }
+
+  /** Where snapshot `id` lives (whether or not it exists). */
+  pathOf(id: string): string {
+    return join(this.snapshotsDir, checkedId(id));
   }
 
   /** A fresh, empty staging directory for `id`; leftovers of an earlier attempt are removed. */
@@ -89,15 +100,58 @@ export class Snapshots {
       .sort(naturalOrder.compare);
   }
 
+  /** Trashes, then deletes snapshot `id`; never the current one. */
   async remove(id: string): Promise<void> {
-    checkedId(id);
+    await this.deleteTrashed(await this.trash(id));
+  }
+
+  /**
+   * Moves snapshots/<id> out of snapshots/ in one rename (to trash/<id>.<random>) and returns its
+   * new path. After this no rollback can find it, whatever happens to the delete that follows.
+   */
+  async trash(id: string): Promise<string> {
+    const from = this.pathOf(id);
     if ((await this.currentId()) === id) {
       throw new AirlockError('PUBLISH_FAILED', `snapshot ${id} is the current publication; switch to another one before removing it`);
     }
-    await this.io(`cannot remove snapshot ${id}`, () => removeTree(join(this.snapshotsDir, id)));
+    const to = join(this.trashDir, `${id}.${randomBytes(4).toString('hex')}`);
+    return this.io(`cannot move snapshot ${id} to the trash`, async () => {
+      await ensureDir(this.trashDir);
+      await rename(from, to);
+      await fsyncDir(this.snapshotsDir);
+      await fsyncDir(this.trashDir);
+      return to;
+    });
   }
 
-  /** Removes unfinished staging trees and temp links left by an interrupted run. */
+  /** Deletes a trashed tree entry by entry; `afterEntry` runs after each top-level entry is gone. */
+  async deleteTrashed(path: string, afterEntry: () => void = () => undefined): Promise<void> {
+    if (dirname(path) !== this.trashDir) throw new AirlockError('INTERNAL', `${path} is not in the trash of ${this.root}`);
+    await this.io(`cannot delete ${path}`, async () => {
+      for (const name of await readdir(path).catch(() => [] as string[])) {
+        await removeTree(join(path, name));
+        afterEntry();
+      }
+      await removeTree(path);
+    });
+  }
+
+  /** Deletes whatever an interrupted prune left in the trash. */
+  async emptyTrash(): Promise<void> {
+    const names = await this.io('cannot list the trash', () => readdir(this.trashDir).catch(() => [] as string[]));
+    for (const name of names) await this.deleteTrashed(join(this.trashDir, name));
+  }
+
+  /** Whether snapshot `id` holds its publication record, i.e. was built to the end. */
+  async isWhole(id: string): Promise<boolean> {
+    try {
+      return (await stat(join(this.pathOf(id), PUBLICATION_RECORD))).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  /** Removes unfinished staging trees, temp links and trashed snapshots left by an interrupted run. */
   async cleanStaging(): Promise<void> {
     await this.io('cannot clean the staging area', async () => {
       await removeTree(this.stagingDir);
@@ -105,6 +159,7 @@ export class Snapshots {
         if (name.startsWith('.current.') && name.endsWith('.tmp')) await removeTree(join(this.root, name));
       }
     });
+    await this.emptyTrash();
   }
 
   private async io<T>(what: string, step: () => Promise<T>): Promise<T> {

@@ -16,6 +16,11 @@ export function registerStatus(program: Command): void {
       for (const c of status.channels) output.line(`  ${c.name}: sequence ${c.lastSequence} (${c.lastBundle}) at ${c.updatedAt}`);
       for (const w of status.waiting) output.line(`  waiting: ${w.id} (${w.status}) missing ${w.missing.length ? w.missing.join(', ') : 'nothing'}`);
       output.line(status.publication ? `publication: snapshot ${status.publication.snapshot} since ${status.publication.createdAt}` : 'publication: none yet');
+      for (const s of status.publication?.sources ?? []) {
+        const merged = s.catalog === s.bundleCatalog ? '' : ' (history merged)';
+        output.line(`  ${s.type}/${s.name} [${s.channel}]: catalog ${s.catalog}${merged} from ${s.bundle} (sequence ${s.sequence})`);
+      }
+      if (status.publication?.sourcesError) output.line(`  sources: cannot be listed: ${status.publication.sourcesError}`);
     });
 
   program

@@ -3,6 +3,7 @@ import { AirlockError, type Progress } from '@airlock/core';
 import { readManifest, type VerifiedManifest } from '@airlock/bundle';
 import { SiteState } from '@airlock/state';
 import { Snapshots, Vault } from '@airlock/vault';
+import { failpoint } from '../failpoint.js';
 import type { AirlockHome } from '../home.js';
 import { withLock } from '../lock.js';
 import type { DriverRegistry } from '../registry.js';
@@ -48,6 +49,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     try {
       const verified = await readManifest(options.bundle, manifestVerifier(await bundleKeyring(state)), options.now ? { now: options.now } : {});
       const { manifest, sha256 } = verified;
+      failpoint('import:after-verify');
       checkSequence(manifest, sha256, state);
       state.upsertBundle({
         manifestSha256: sha256,
@@ -55,7 +57,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
         channel: manifest.channel,
         sequence: manifest.sequence,
         baseSequence: manifest.base?.sequence ?? null,
-        manifestPath: await storeManifest(home, manifest.id, sha256, verified.path),
+        manifestPath: await storeManifest(home, verified),
         volumes: manifest.volumes.map((v) => ({ number: v.number, name: v.name })),
       });
       const vault = new Vault(home.vault);
@@ -74,6 +76,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       await checkBlobsPresent(manifest, vault);
       const { signer } = await ensureSiteKey(home);
       const publication = await publishSite({
+        home,
         state,
         vault,
         snapshots: new Snapshots(home.publish),
