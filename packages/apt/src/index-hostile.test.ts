@@ -41,7 +41,7 @@ async function loadedDist(compressed: Buffer, openSize: number | undefined): Pro
   const sha256 = createHash('sha256').update(compressed).digest('hex');
   const files = new Map([[INDEX, { sha256, size: compressed.length }]]);
   if (openSize !== undefined) files.set('main/binary-amd64/Packages', { sha256: HASH, size: openSize });
-  const release: ParsedRelease = { fields: new Map(), files };
+  const release: ParsedRelease = { fields: new Map(), files, date: new Date(0) };
   const fetched = await fetchIndex(fetcherServing(compressed), 'http://127.0.0.1:9/dists/stable/', release, INDEX, await tempDir());
   return { suite: 'stable', flat: false, release: { kind: 'inrelease', text: '' }, indexes: [{ component: 'main', architecture: 'amd64', ...fetched }] };
 }
