@@ -42,7 +42,7 @@ describe.skipIf(!requireTools('rpmbuild', 'createrepo_c', 'gpg'))('rpm reverify 
     upstreamUrl = url;
     const spec: RpmSpec = rpmDriver.parseSpec({ type: 'rpm', name: 'fx', url, gpgkey: join(root, 'upstream', 'upstream.asc'), packages: ['fx-app'] }, '', root);
     const fetcher = createFetcher({ retries: 0 });
-    const resolved = await rpmDriver.resolve(spec, { sourceName: 'fx', configDir: root, cacheDir: join(root, 'cache'), fetcher, progress: silentProgress });
+    const resolved = await rpmDriver.resolve(spec, { sourceName: 'fx', configDir: root, cacheDir: join(root, 'cache'), fetcher, progress: silentProgress, upstream: testUpstreamTrust() });
     catalog = rpmDriver.parseCatalog(JSON.parse(JSON.stringify(resolved.catalog)));
     vault = new Vault(join(root, 'vault'));
     await vault.init();
@@ -78,7 +78,7 @@ describe.skipIf(!requireTools('rpmbuild', 'createrepo_c', 'gpg'))('rpm reverify 
     const fetcher = createFetcher({ retries: 0 });
     const resolve = (raw: Record<string, unknown>): ReturnType<typeof rpmDriver.resolve> =>
       rpmDriver.resolve(rpmDriver.parseSpec({ type: 'rpm', name: 'all', url: upstreamUrl, gpgkey: join(root, 'upstream', 'upstream.asc'), ...raw }, '', root), {
-        sourceName: 'all', configDir: root, cacheDir: join(root, 'cache-all'), fetcher, progress: silentProgress,
+        sourceName: 'all', configDir: root, cacheDir: join(root, 'cache-all'), fetcher, progress: silentProgress, upstream: testUpstreamTrust(),
       });
     try {
       const all = await resolve({});

@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
-import { PassThrough, type Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
-import { AirlockError } from '@airlock/core';
+import type { Readable } from 'node:stream';
+import { decompressed as bounded, type Compression as Format } from '@airlock/compress';
 
 export type Compression = 'gz' | 'xz' | 'none';
+
+const FORMAT: Record<Compression, Format> = { gz: 'gzip', xz: 'xz', none: 'none' };
 
 export function compressionOf(path: string): Compression {
   if (path.endsWith('.gz')) return 'gz';
@@ -12,28 +12,11 @@ export function compressionOf(path: string): Compression {
 }
 
 /**
- * Decompresses an index as a stream. gzip uses node:zlib. Node has no xz decoder and no xz
- * package is a dependency, so .xz goes through the `xz -dc` tool; the exporter prefers .gz or the
- * plain file whenever Release lists one, so xz is needed only for xz-only archives.
+ * Decompresses an index as a stream with bounded memory, refusing more than `maxBytes` of output
+ * (the uncompressed size Release lists, where it lists one) so a decompression bomb is cut off.
+ * gzip uses node:zlib; Node has no xz decoder, so .xz goes through the `xz -dc` tool, and the
+ * exporter prefers .gz or the plain file whenever Release lists one.
  */
-export function decompressed(input: Readable, compression: Compression, label: string): Readable {
-  if (compression === 'none') return input;
-  if (compression === 'gz') {
-    const gunzip = createGunzip({ chunkSize: 1 << 18 });
-    input.on('error', (err) => gunzip.destroy(err));
-    return input.pipe(gunzip);
-  }
-  const out = new PassThrough();
-  const child = spawn('xz', ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  child.on('error', (err) => out.destroy(new AirlockError('UPSTREAM_INVALID', `cannot run xz to read ${label}: ${err.message} (install xz-utils)`)));
-  child.on('close', (code) => {
-    if (code !== 0) out.destroy(new AirlockError('UPSTREAM_INVALID', `${label} is not valid xz data: ${stderr.trim()}`));
-  });
-  input.on('error', (err) => out.destroy(err));
-  child.stdin.on('error', () => undefined);
-  input.pipe(child.stdin);
-  child.stdout.pipe(out);
-  return out;
+export function decompressed(input: Readable, compression: Compression, label: string, maxBytes?: number): Readable {
+  return bounded(input, FORMAT[compression], { label, ...(maxBytes !== undefined ? { maxBytes } : {}) });
 }

@@ -13,6 +13,8 @@ export interface FetchedIndex {
   size: number;
   /** The verified file in the export cache. */
   file: string;
+  /** The most its content may decompress to: the uncompressed size Release lists, if it does. */
+  openSize?: number;
 }
 
 /** gzip is decoded in-process and plain text needs nothing; xz needs the external tool, so it comes last. */
@@ -35,10 +37,11 @@ export async function fetchIndex(fetcher: Fetcher, dirUrl: string, release: Pars
   if (cached?.digest !== digest || cached.size !== listed.size) {
     await fetcher.download(new URL(path, dirUrl).toString(), file, { expected: { digest, size: listed.size }, label: `${dirUrl}${path}` });
   }
-  return { path, digest, size: listed.size, file };
+  const open = release.files.get(path.replace(/\.(gz|xz)$/, ''));
+  return { path, digest, size: listed.size, file, ...(open !== undefined ? { openSize: open.size } : {}) };
 }
 
-/** Streams the stanzas of an index file on disk, decompressing by its name. */
-export function indexStanzas(file: string, path: string, label: string): AsyncGenerator<string> {
-  return readStanzas(decompressed(createReadStream(file, { highWaterMark: 1 << 18 }), compressionOf(path), label), label);
+/** Streams the stanzas of an index file on disk, decompressing by its name, at most `maxBytes` of them. */
+export function indexStanzas(file: string, path: string, label: string, maxBytes?: number): AsyncGenerator<string> {
+  return readStanzas(decompressed(createReadStream(file, { highWaterMark: 1 << 18 }), compressionOf(path), label, maxBytes), label);
 }

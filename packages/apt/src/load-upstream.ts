@@ -34,6 +34,7 @@ export async function loadUpstream(spec: AptSpec, ctx: ExportContext): Promise<L
       throw err;
     });
     checkNotExpired(parsed, `${dir} Release`, spec.allowExpired);
+    ctx.upstream.notOlderThanSeen(`release:${suite}`, parsed.date, `${dir} Release`);
     const flat = isFlat(suite);
     if (!flat) checkSuite(parsed, suite, `${dir} Release`);
     const indexes: FetchedIndex[] = [];

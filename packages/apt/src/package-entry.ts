@@ -37,11 +37,14 @@ export function readPackageEntry(text: string, label: string): PackageEntry {
   if (!NAME_RE.test(name)) problems.push('Package');
   if (!VERSION_RE.test(version)) problems.push('Version');
   if (!/^[a-z0-9][a-z0-9\-]*$/.test(architecture)) problems.push('Architecture');
-  if (filename === undefined) problems.push('Filename');
+  if (filename === undefined) problems.push(`Filename ${JSON.stringify(f.get('filename') ?? null)} (must be a relative path inside the archive, ending in .deb, .udeb or .ddeb)`);
   if (!isSha256Hex(sha256)) problems.push('SHA256');
   if (!/^\d{1,15}$/.test(sizeText)) problems.push('Size');
   if (problems.length > 0) {
-    throw new AirlockError('UPSTREAM_INVALID', `${label}: the stanza for ${JSON.stringify(name)} has a missing or unusable ${problems.join(', ')}`, { details: { package: name, fields: problems } });
+    const which = `${JSON.stringify(name)}${version ? ` ${version}` : ''}${architecture ? ` (${architecture})` : ''}`;
+    throw new AirlockError('UPSTREAM_INVALID', `${label}: the stanza for ${which} has a missing or unusable ${problems.join(', ')}; airlock cannot mirror it safely, so the index is refused (ask the archive owner to fix it)`, {
+      details: { package: name, version, architecture, fields: problems },
+    });
   }
   const entry: PackageEntry = { name, version, architecture, filename: filename as string, sha256, size: Number(sizeText) };
   const optional = { preDepends: 'pre-depends', depends: 'depends', recommends: 'recommends', suggests: 'suggests', provides: 'provides' } as const;
@@ -52,13 +55,24 @@ export function readPackageEntry(text: string, label: string): PackageEntry {
   return entry;
 }
 
+/**
+ * Characters that stand for themselves in a URL path (RFC 3986 unreserved, sub-delims, `:` and
+ * `@`), so the Filename is the same path upstream, on the site's disk and under `airlock serve`.
+ * apt downloads any of these (an epoch colon, `pool/main/z/zeta_1:0.9-1_amd64.deb`, is common in
+ * third-party archives). `%`, `?`, `#`, `\`, spaces and controls are refused: URL parsers read them
+ * as escapes, queries, fragments or separators (`%2e%2e` is `..` to WHATWG), so the path would change.
+ */
+const PATH_CHARS = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/]+$/;
+const MAX_PATH = 4096;
+const MAX_SEGMENT = 255;
+
 /** A safe relative path ending in a package suffix; undefined otherwise. */
 export function normalizeFilename(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
   const path = raw.replace(/^(\.\/)+/, '');
-  if (!/^[A-Za-z0-9+._~\-/]+$/.test(path) || !/\.(deb|udeb|ddeb)$/.test(path)) return undefined;
+  if (path.length > MAX_PATH || !PATH_CHARS.test(path) || !/\.(deb|udeb|ddeb)$/.test(path)) return undefined;
   const segments = path.split('/');
-  if (segments.some((s) => s === '' || s === '.' || s === '..')) return undefined;
+  if (segments.some((s) => s === '' || s === '.' || s === '..' || s.length > MAX_SEGMENT)) return undefined;
   if (segments[0] === 'dists' || segments[0] === 'by-hash') return undefined;
   return path;
 }

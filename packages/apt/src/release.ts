@@ -10,6 +10,11 @@ export interface ParsedRelease {
   fields: Map<string, string>;
   /** Index path relative to the Release file → its SHA256 and size. */
   files: Map<string, ReleaseFile>;
+  /**
+   * The signed `Date`, which only moves forward for a suite (a mirror serving an older one is
+   * replaying it). The epoch when Release has none, so it can never pass for newer than a dated one.
+   */
+  date: Date;
 }
 
 /** Parses a (verified) Release text. Only SHA256 entries count: weaker hashes are ignored. */
@@ -27,7 +32,10 @@ export function parseRelease(text: string, label: string): ParsedRelease {
     }
     files.set(path, { sha256: hex!.toLowerCase(), size: Number(size) });
   }
-  return { fields, files };
+  const rawDate = fields.get('date');
+  const date = rawDate === undefined ? new Date(0) : releaseDate(rawDate);
+  if (date === undefined) throw new AirlockError('UPSTREAM_INVALID', `${label} has an unreadable Date: ${JSON.stringify(rawDate)} (apt refuses it too)`);
+  return { fields, files, date };
 }
 
 /** RFC 1123 / RFC 2822 dates as Release files carry them; undefined when absent or unreadable. */

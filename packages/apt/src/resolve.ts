@@ -28,11 +28,16 @@ export async function resolveApt(spec: AptSpec, ctx: ExportContext): Promise<Res
         }
         if (seen) continue;
         debs.set(entry.filename, { sha256: entry.sha256, size: entry.size });
-        artifacts.push({ digest: hexToDigest(entry.sha256), size: entry.size, source: { kind: 'url', urls: [new URL(entry.filename, spec.url).toString()] }, label: entry.filename });
+        artifacts.push({ digest: hexToDigest(entry.sha256), size: entry.size, source: { kind: 'url', urls: [poolUrl(entry.filename, spec.url)] }, label: entry.filename });
       }
       return { component: index.component, architecture: index.architecture, path: index.path, digest: index.digest, size: index.size, stanzas: chosen.stanzas };
     }),
   }));
   ctx.progress.info(`apt/${spec.name}: ${debs.size} package files`);
   return { catalog: { version: 1, keyring: upstream.armoredKeyring, byHash: spec.byHash, dists }, artifacts };
+}
+
+/** `./` keeps a first segment with a colon (`zeta_1:0.9-1_amd64.deb` in a flat repo) a path, not a URL scheme. */
+function poolUrl(filename: string, base: string): string {
+  return new URL(`./${filename}`, base).toString();
 }

@@ -20,6 +20,7 @@ export async function reverifyApt(catalog: AptCatalog, ctx: ImportContext): Prom
   for (const dist of dists) {
     const label = `apt/${ctx.sourceName} ${dist.suite}`;
     const release = await verifyRelease(dist.release, keyring, `${label} Release`);
+    ctx.upstream.notOlderThanSeen(`release:${dist.suite}`, release.date, `${label} Release`);
     for (const index of dist.indexes) {
       const listed = release.files.get(index.path);
       if (listed === undefined || listed.sha256 !== digestHex(index.digest) || listed.size !== index.size) {

@@ -1,6 +1,6 @@
 import { AirlockError, type Progress } from '@airlock/core';
 import { resolveClosure } from '@airlock/depsolve';
-import { indexStanzas } from './fetch-index.js';
+import { indexStanzas, type FetchedIndex } from './fetch-index.js';
 import type { LoadedDist } from './load-upstream.js';
 import { packageKey, readPackageEntry, type PackageEntry } from './package-entry.js';
 import { formatGroup, formatRelation } from './relations.js';
@@ -25,7 +25,7 @@ export async function selectPackages(spec: AptSpec, dists: LoadedDist[], progres
     for (const index of dist.indexes) {
       const out: SelectedIndex = { stanzas: [], entries: [] };
       const seen = new Set<string>();
-      for await (const { text, entry } of entries(index.file, index.path, `${dist.suite} ${index.path}`, spec, progress)) {
+      for await (const { text, entry } of entries(index, `${dist.suite} ${index.path}`, spec)) {
         const key = packageKey(entry);
         if ((wanted !== undefined && !wanted.has(key)) || seen.has(key)) continue;
         seen.add(key);
@@ -43,7 +43,7 @@ async function closureKeys(spec: AptSpec, dists: LoadedDist[], progress: Progres
   const universe = new AptUniverse(spec);
   for (const dist of dists) {
     for (const index of dist.indexes) {
-      for await (const { entry } of entries(index.file, index.path, `${dist.suite} ${index.path}`, spec, progress)) universe.add(entry);
+      for await (const { entry } of entries(index, `${dist.suite} ${index.path}`, spec)) universe.add(entry);
     }
   }
   const requested = spec.packages ?? [];
@@ -64,17 +64,11 @@ async function closureKeys(spec: AptSpec, dists: LoadedDist[], progress: Progres
   return new Set(closure.packages.map(packageKey));
 }
 
-async function* entries(file: string, path: string, label: string, spec: AptSpec, progress: Progress): AsyncGenerator<{ text: string; entry: PackageEntry }> {
-  let skipped = 0;
-  for await (const text of indexStanzas(file, path, label)) {
-    let entry: PackageEntry;
-    try {
-      entry = readPackageEntry(text, label);
-    } catch {
-      skipped++;
-      continue;
-    }
+async function* entries(index: FetchedIndex, label: string, spec: AptSpec): AsyncGenerator<{ text: string; entry: PackageEntry }> {
+  for await (const text of indexStanzas(index.file, index.path, label, index.openSize)) {
+    // A stanza airlock cannot use is an error naming it: skipping it would surface later as a
+    // confusing closure failure, or as a package silently missing from a whole-archive mirror.
+    const entry = readPackageEntry(text, label);
     if (entry.architecture === 'all' || spec.architectures.includes(entry.architecture)) yield { text, entry };
   }
-  if (skipped > 0) progress.warn(`${label}: skipped ${skipped} stanza(s) without a usable Package/Version/Architecture/Filename/SHA256/Size`);
 }

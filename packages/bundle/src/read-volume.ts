@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { ZstdDecoder, type ZstdErrors } from '@airlock/compress';
 import { AirlockError, asAirlockError, digestsEqual } from '@airlock/core';
 import type { Manifest, ManifestVolume } from './manifest-types.js';
 import type { EntryStream } from './entry-stream.js';
 import { VolumeTarReader } from './tar-reader.js';
 import { expectedVolumeContents } from './volume-json.js';
-import { ZstdDecoder } from './zstd-decoder.js';
 
 export interface ReadVolumeOptions {
   path: string;
@@ -19,6 +19,14 @@ export interface ReadVolumeOptions {
 
 const READ_CHUNK = 1 << 20;
 
+const VOLUME_ZSTD_ERRORS: ZstdErrors = {
+  corrupt: (cause) =>
+    cause === undefined
+      ? new AirlockError('VOLUME_CORRUPT', 'the zstd data of the volume makes no progress; it is damaged')
+      : asAirlockError(cause, 'VOLUME_CORRUPT', 'the volume is not valid zstd data; it is damaged, copy it again from the source media'),
+  truncated: () => new AirlockError('VOLUME_TRUNCATED', 'the volume ends in the middle of its zstd data; it was cut short, copy it again'),
+};
+
 /**
  * Reads one volume file (attacker-controlled) in a single streaming pass: the file bytes are hashed
  * as read, decompressed, and parsed by a strict tar reader that hands each listed entry to
@@ -28,7 +36,7 @@ export async function readVolume(o: ReadVolumeOptions): Promise<void> {
   const { volumeJson, entries } = expectedVolumeContents(o.manifest, o.volume);
   await checkFileSize(o.path, o.volume);
   const reader = new VolumeTarReader(volumeJson, entries, o.onEntry);
-  const decoder = o.manifest.compression === 'zstd' ? new ZstdDecoder() : undefined;
+  const decoder = o.manifest.compression === 'zstd' ? new ZstdDecoder(VOLUME_ZSTD_ERRORS) : undefined;
   const hash = createHash('sha256');
   const file = createReadStream(o.path, { highWaterMark: READ_CHUNK });
   let bytes = 0;

@@ -39,7 +39,7 @@ export interface WriteVolumeOptions {
   onProgress?(bytes: number): void;
 }
 
-/** zstd levels above 19 need windows larger than readers accept (see zstd-decoder.ts). */
+/** zstd levels above 19 need windows larger than readers accept (see @airlock/compress's zstd-decoder.ts). */
 const MAX_ZSTD_LEVEL = 19;
 const CHUNK = 1 << 20;
 

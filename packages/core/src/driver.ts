@@ -76,6 +76,19 @@ export interface ExportContext {
   cacheDir: string;
   fetcher: Fetcher;
   progress: Progress;
+  /** The exporter's memory of upstream dates for this channel and source. */
+  upstream: ExportUpstreamMarks;
+}
+
+/** The export side of upstream date monotonicity, backed by the export state. */
+export interface ExportUpstreamMarks {
+  /**
+   * Refuses with UPSTREAM_REPLAY a signed upstream `date` older than the newest one an earlier
+   * export of this channel and source accepted for `key` (e.g. an apt suite's Release Date): the
+   * mirror went back in time, and an up-to-date mirror fixes it. The date is recorded when the
+   * bundle that relied on it is recorded; `plan` only checks. Equal dates pass.
+   */
+  notOlderThanSeen(key: string, date: Date, label: string): void;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { chmod, mkdir, readdir, rm, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { AirlockError, asAirlockError, ensureDir, isPlainName, type PublishContext } from '@airlock/core';
+import { AirlockError, asAirlockError, isPlainName, type PublishContext } from '@airlock/core';
 import { parseFilesCatalog } from './parse-catalog.js';
 import type { DirEntry, FilesCatalog } from './types.js';
 
@@ -9,6 +9,14 @@ import type { DirEntry, FilesCatalog } from './types.js';
  * are dropped. The vault also clears write bits on placed files.
  */
 const PUBLISHED_MODE_MASK = 0o777;
+/**
+ * Directories lose group and other write as well: a publication must not be writable by other
+ * local users, and the sticky bit (also dropped) only means something on a world-writable
+ * directory, so an upstream `/tmp`-style 1777 directory is published 0755, not 0777.
+ */
+const PUBLISHED_DIR_MASK = 0o755;
+/** Parents the catalog does not list (and the source root) get this mode, whatever the umask allows. */
+const IMPLICIT_DIR_MODE = 0o755;
 
 /**
  * Writes the tree into `<staging>/files/<source>/`: directories first (owner-writable while we work),
@@ -22,23 +30,23 @@ export async function publishFiles(catalog: FilesCatalog, ctx: PublishContext): 
   const task = ctx.progress.task(`publish files/${ctx.sourceName}`, entries.length, 'items');
   try {
     await removeTree(root);
-    await ensureDir(root);
+    await mkdir(root, { recursive: true, mode: IMPLICIT_DIR_MODE });
     const dirs = entries.filter((e): e is DirEntry => e.type === 'dir').sort((a, b) => depth(a.path) - depth(b.path));
     for (const dir of dirs) await mkdir(join(root, dir.path), { recursive: true, mode: 0o700 });
     for (const entry of entries) {
       const dest = join(root, entry.path);
       if (entry.type === 'file') {
-        await ensureDir(dirname(dest));
+        await mkdir(dirname(dest), { recursive: true, mode: IMPLICIT_DIR_MODE });
         await ctx.vault.place(entry.digest, dest, entry.mode & PUBLISHED_MODE_MASK);
         task.advance(1);
       } else if (entry.type === 'symlink') {
-        await ensureDir(dirname(dest));
+        await mkdir(dirname(dest), { recursive: true, mode: IMPLICIT_DIR_MODE });
         await symlink(entry.target, dest);
         task.advance(1);
       }
     }
     for (const dir of [...dirs].reverse()) {
-      await chmod(join(root, dir.path), dir.mode & PUBLISHED_MODE_MASK);
+      await chmod(join(root, dir.path), dir.mode & PUBLISHED_DIR_MASK);
       task.advance(1);
     }
   } catch (err) {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256Digest, silentProgress } from '@airlock/core';
 import { createFetcher } from '@airlock/fetch';
-import { expectCode, requireTools, run, tempDir } from '@airlock/test-utils';
+import { expectCode, requireTools, run, tempDir, testUpstreamTrust } from '@airlock/test-utils';
 import { OCI_MANIFEST } from './media-types.js';
 import { parseOciSpec } from './parse-spec.js';
 import { resolveOci } from './resolve.js';
@@ -24,7 +24,7 @@ async function resolveImages(root: string, images: unknown[]) {
   const spec = parseOciSpec({ type: 'oci', name: 'local', images }, 's', root);
   const fetcher = createFetcher();
   try {
-    return await resolveOci(spec, { sourceName: 'local', configDir: root, cacheDir: join(root, 'cache'), fetcher, progress: silentProgress });
+    return await resolveOci(spec, { sourceName: 'local', configDir: root, cacheDir: join(root, 'cache'), fetcher, progress: silentProgress, upstream: testUpstreamTrust() });
   } finally {
     await fetcher.close?.();
   }

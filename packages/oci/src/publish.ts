@@ -5,6 +5,7 @@ import { REF_NAME } from './layout-source.js';
 import { OCI_INDEX } from './media-types.js';
 import { mirrorReadme } from './mirror-readme.js';
 import { parseOciCatalog } from './parse-catalog.js';
+import { refuseTagCollisions } from './tag-collisions.js';
 import type { OciCatalog } from './types.js';
 
 /**
@@ -14,6 +15,7 @@ import type { OciCatalog } from './types.js';
 export async function publishOci(raw: OciCatalog, ctx: PublishContext): Promise<void> {
   const catalog = parseOciCatalog(raw);
   if (!isPlainName(ctx.sourceName)) throw new AirlockError('PUBLISH_FAILED', `source name ${JSON.stringify(ctx.sourceName)} cannot be a directory name`);
+  await refuseTagCollisions(catalog, ctx.staging, ctx.sourceName);
   const root = join(ctx.staging, 'oci', ctx.sourceName);
   const all = [...catalog.manifests, ...catalog.blobs];
   const task = ctx.progress.task(`publish oci/${ctx.sourceName}`, all.length, 'items');

@@ -71,7 +71,8 @@ async function pushBlob(client: RegistryClient, repo: string, scope: string, dig
   const uploadUrl = new URL(client.url(location));
   uploadUrl.searchParams.set('digest', digest);
   const size = (await stat(path)).size;
-  const done = await uploadFile(uploadUrl.toString(), path, size, await client.authHeaders(scope));
+  // The Location is registry-chosen: credentials go with it only on the registry's own origin.
+  const done = await uploadFile(uploadUrl.toString(), path, size, await client.authHeadersFor(uploadUrl.toString(), scope));
   if (done.status !== 201) throw new AirlockError('HTTP_STATUS', `${client.label}: uploading ${digest} to ${repo} answered ${done.status}: ${done.body.slice(0, 300)}`);
   return 'blobsUploaded';
 }

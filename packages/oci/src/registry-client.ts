@@ -1,10 +1,13 @@
 import { AirlockError } from '@airlock/core';
 import { parseChallenge } from './challenge.js';
 import { basicHeader, type BasicCredentials } from './docker-auth.js';
-import { readLimited } from './read-limited.js';
+import { registryChosenUrl, tokenRealmPolicy } from './origin-policy.js';
+import { parseJson, readLimited } from './read-limited.js';
 
 const RETRIES = 3;
 const TOKEN_LIMIT = 1 << 20;
+const MAX_REDIRECTS = 5;
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 export interface RegistryRequest {
   method?: string;
@@ -19,20 +22,30 @@ export interface RegistryRequest {
 /**
  * A distribution-API client for one registry: bearer tokens per scope (anonymous or with basic
  * credentials), basic auth when the registry asks for it, retries on transient failures.
+ * Credentials and tokens never leave the registry's origin: URLs the registry chooses (a tags
+ * Link, a redirect, an upload Location) get them only while they stay on it, and a token realm
+ * gets Basic credentials only on the same origin or a known token service (origin-policy.ts).
  */
 export class RegistryClient {
   private readonly tokens = new Map<string, string>();
   private basicWanted = false;
+  readonly origin: string;
 
   constructor(
     readonly baseUrl: string,
     private readonly creds: BasicCredentials | undefined,
     readonly label: string,
-  ) {}
+  ) {
+    this.origin = new URL(baseUrl).origin;
+  }
 
   /** Absolute URL for an API path, or the URL itself when the registry returned an absolute Location. */
   url(pathOrUrl: string): string {
-    return new URL(pathOrUrl, `${this.baseUrl}/`).toString();
+    return registryChosenUrl(pathOrUrl, `${this.baseUrl}/`, this.label, 'API').toString();
+  }
+
+  isSameOrigin(url: string): boolean {
+    return new URL(url).origin === this.origin;
   }
 
   /** Headers that authorise a request in `scope`, fetching a fresh token if the registry wants one. */
@@ -46,8 +59,19 @@ export class RegistryClient {
     return this.currentAuth(scope);
   }
 
+  /** Like authHeaders, but empty for a URL on another origin (an upload Location on storage). */
+  async authHeadersFor(url: string, scope: string): Promise<Record<string, string>> {
+    return this.isSameOrigin(url) ? this.authHeaders(scope) : {};
+  }
+
+  /** A request to the registry's own origin; a path or URL on another origin is refused (UPSTREAM_INVALID). */
   async request(pathOrUrl: string, r: RegistryRequest): Promise<Response> {
     const url = this.url(pathOrUrl);
+    if (!this.isSameOrigin(url)) {
+      throw new AirlockError('UPSTREAM_INVALID', `${this.label} pointed airlock at ${new URL(url).origin}, not its own origin ${this.origin}; airlock does not follow a registry elsewhere with its credentials`, {
+        details: { url, registry: this.origin },
+      });
+    }
     const attempts = r.retry === false ? 1 : RETRIES + 1;
     let lastError: unknown;
     for (let attempt = 0; attempt < attempts; attempt++) {
@@ -81,13 +105,32 @@ export class RegistryClient {
     return {};
   }
 
-  private send(url: string, r: Omit<RegistryRequest, 'scope'>, auth: Record<string, string>): Promise<Response> {
-    const init: RequestInit & { duplex?: 'half' } = { method: r.method ?? 'GET', headers: { ...r.headers, ...auth }, redirect: 'follow' };
-    if (r.body !== undefined && r.body !== null) {
-      init.body = r.body;
-      init.duplex = 'half';
+  /** Follows redirects by hand, so `auth` is sent only while the URL stays on `authOrigin`. */
+  private async send(url: string, r: Omit<RegistryRequest, 'scope'>, auth: Record<string, string>, authOrigin = this.origin): Promise<Response> {
+    let current = url;
+    let method = r.method ?? 'GET';
+    let body = r.body ?? null;
+    for (let hop = 0; ; hop++) {
+      const init: RequestInit & { duplex?: 'half' } = {
+        method,
+        headers: { ...r.headers, ...(new URL(current).origin === authOrigin ? auth : {}) },
+        redirect: 'manual',
+      };
+      if (body !== null) {
+        init.body = body;
+        init.duplex = 'half';
+      }
+      const res = await fetch(current, init);
+      const location = res.headers.get('location');
+      if (!REDIRECTS.has(res.status) || location === null) return res;
+      await res.body?.cancel();
+      if (hop >= MAX_REDIRECTS) throw new AirlockError('FETCH_FAILED', `${this.label}: ${url} redirects more than ${MAX_REDIRECTS} times`);
+      current = registryChosenUrl(location, current, this.label, 'redirect').toString();
+      if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
+        method = 'GET';
+        body = null;
+      }
     }
-    return fetch(url, init);
   }
 
   private async answerChallenge(res: Response, scope: string): Promise<void> {
@@ -99,23 +142,20 @@ export class RegistryClient {
     }
     const realm = challenge?.scheme === 'bearer' ? challenge.params.realm : undefined;
     if (!realm) throw new AirlockError('HTTP_STATUS', `${this.label} answered 401 without a usable Bearer challenge`);
-    const tokenUrl = new URL(realm);
-    if (tokenUrl.protocol !== 'https:' && tokenUrl.protocol !== 'http:') throw new AirlockError('UPSTREAM_INVALID', `${this.label}: token realm ${realm} is not http(s)`);
+    const tokenUrl = registryChosenUrl(realm, `${this.baseUrl}/`, this.label, 'token realm');
+    const { sendCredentials } = tokenRealmPolicy(tokenUrl, this.origin, this.label);
     if (challenge?.params.service) tokenUrl.searchParams.set('service', challenge.params.service);
     tokenUrl.searchParams.set('scope', scope);
-    const headers: Record<string, string> = this.creds ? { Authorization: basicHeader(this.creds) } : {};
-    const answer = await fetch(tokenUrl, { headers });
+    const headers: Record<string, string> = this.creds && sendCredentials ? { Authorization: basicHeader(this.creds) } : {};
+    const answer = await this.send(tokenUrl.toString(), { method: 'GET' }, headers, tokenUrl.origin);
     if (!answer.ok) {
       await answer.body?.cancel();
-      throw new AirlockError('HTTP_STATUS', `${this.label}: the token service refused ${scope} (${answer.status}); check the credentials in the auth file`);
+      const why = this.creds && !sendCredentials ? `; airlock did not send your credentials there, because ${tokenUrl.origin} is not ${this.origin}` : '; check the credentials in the auth file';
+      throw new AirlockError('HTTP_STATUS', `${this.label}: the token service refused ${scope} (${answer.status})${why}`);
     }
-    let doc: { token?: unknown; access_token?: unknown };
-    try {
-      doc = JSON.parse((await readLimited(answer, TOKEN_LIMIT, 'token response')).toString('utf8')) as typeof doc;
-    } catch (err) {
-      throw new AirlockError('UPSTREAM_INVALID', `${this.label}: the token service sent no JSON token`, { cause: err });
-    }
-    const token = typeof doc.token === 'string' ? doc.token : typeof doc.access_token === 'string' ? doc.access_token : undefined;
+    const doc = parseJson(await readLimited(answer, TOKEN_LIMIT, 'token response'), `${this.label}: the token service`);
+    const fields = typeof doc === 'object' && doc !== null ? (doc as { token?: unknown; access_token?: unknown }) : {};
+    const token = typeof fields.token === 'string' ? fields.token : typeof fields.access_token === 'string' ? fields.access_token : undefined;
     if (!token) throw new AirlockError('UPSTREAM_INVALID', `${this.label}: the token response has neither token nor access_token`);
     this.tokens.set(scope, token);
   }

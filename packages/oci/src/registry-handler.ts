@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import { isDigest } from '@airlock/core';
+import { isDigest, isTransientIoError } from '@airlock/core';
 import { REPO_RE } from './reference.js';
 import { servedContent, type ServedRepository } from './served-layouts.js';
 import { answerTags } from './tags-list.js';
@@ -15,25 +15,37 @@ export function createRegistryHandler(root: string): RegistryHandler {
   return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://registry.invalid'); // request target: attacker-controlled
     if (url.pathname !== '/v2' && !url.pathname.startsWith('/v2/')) return false;
-    res.setHeader('Docker-Distribution-API-Version', 'registry/2.0');
-    if (url.pathname === '/v2' || url.pathname === '/v2/') {
-      sendJson(req, res, 200, {});
+    try {
+      return await answer(req, res, root, url);
+    } catch (err) {
+      // Never "unknown" for a failure to read: a 404 would tell clients the image is gone.
+      if (res.headersSent) res.destroy();
+      else if (isTransientIoError(err)) specError(req, res, 503, 'UNAVAILABLE', 'the registry is out of resources for a moment; retry', { 'Retry-After': '1' });
+      else specError(req, res, 500, 'UNKNOWN', 'the registry cannot read the publication');
       return true;
     }
-    const tags = /^\/v2\/(.+)\/tags\/list$/.exec(url.pathname);
-    const item = /^\/v2\/(.+)\/(manifests|blobs)\/([^/]+)$/.exec(url.pathname);
-    if (!tags && !item) return specError(req, res, 404, 'UNSUPPORTED', 'the operation is unsupported');
-    const name = safeDecode(tags?.[1] ?? item?.[1] ?? '');
-    if (name === undefined || !REPO_RE.test(name)) return specError(req, res, 400, 'NAME_INVALID', 'invalid repository name');
-    // One load per request: `current` may switch while we answer.
-    const content = await servedContent(root);
-    const repo = content.repositories.get(name);
-    if (!repo) return specError(req, res, 404, 'NAME_UNKNOWN', 'repository name not known to registry');
-    if (tags) answerTags(req, res, name, repo, url.searchParams);
-    else if (item?.[2] === 'manifests') await answerManifest(req, res, repo, safeDecode(item[3] ?? '') ?? '', content.manifestTypes, content.paths);
-    else await answerBlob(req, res, repo, safeDecode(item?.[3] ?? '') ?? '', content.paths);
-    return true;
   };
+}
+
+async function answer(req: IncomingMessage, res: ServerResponse, root: string, url: URL): Promise<boolean> {
+  res.setHeader('Docker-Distribution-API-Version', 'registry/2.0');
+  if (url.pathname === '/v2' || url.pathname === '/v2/') {
+    sendJson(req, res, 200, {});
+    return true;
+  }
+  const tags = /^\/v2\/(.+)\/tags\/list$/.exec(url.pathname);
+  const item = /^\/v2\/(.+)\/(manifests|blobs)\/([^/]+)$/.exec(url.pathname);
+  if (!tags && !item) return specError(req, res, 404, 'UNSUPPORTED', 'the operation is unsupported');
+  const name = safeDecode(tags?.[1] ?? item?.[1] ?? '');
+  if (name === undefined || !REPO_RE.test(name)) return specError(req, res, 400, 'NAME_INVALID', 'invalid repository name');
+  // One load per request: `current` may switch while we answer.
+  const content = await servedContent(root);
+  const repo = content.repositories.get(name);
+  if (!repo) return specError(req, res, 404, 'NAME_UNKNOWN', 'repository name not known to registry');
+  if (tags) answerTags(req, res, name, repo, url.searchParams);
+  else if (item?.[2] === 'manifests') await answerManifest(req, res, repo, safeDecode(item[3] ?? '') ?? '', content.manifestTypes, content.paths);
+  else await answerBlob(req, res, repo, safeDecode(item?.[3] ?? '') ?? '', content.paths);
+  return true;
 }
 
 async function answerManifest(req: IncomingMessage, res: ServerResponse, repo: ServedRepository, reference: string, types: Map<string, string>, paths: Map<string, string>): Promise<void> {
@@ -101,7 +113,7 @@ export function sendJson(req: IncomingMessage, res: ServerResponse, status: numb
 }
 
 /** Answers with a distribution-spec error body; returns true so handlers can `return specError(…)`. */
-function specError(req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string): true {
-  sendJson(req, res, status, { errors: [{ code, message, detail: null }] });
+function specError(req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): true {
+  sendJson(req, res, status, { errors: [{ code, message, detail: null }] }, headers);
   return true;
 }

@@ -1,12 +1,13 @@
 import { stat } from 'node:fs/promises';
-import { AirlockError, digestHex, hashFile, isDigest, type BlobSource, type Fetcher } from '@airlock/core';
+import { AirlockError, digestHex, hashFile, isDigest, isRecord, type BlobSource, type Fetcher } from '@airlock/core';
 import type { ImageSource, FetchedManifest } from './image-source.js';
 import { cacheManifest } from './manifest-cache.js';
 import { MANIFEST_ACCEPT, MANIFEST_LIMIT, type Descriptor } from './media-types.js';
-import { readLimited } from './read-limited.js';
+import { parseJson, readLimited } from './read-limited.js';
 import { pullScope, type RegistryClient } from './registry-client.js';
 
 const TAGS_LIMIT = 16 << 20;
+const MAX_TAG_PAGES = 10_000;
 
 /** One repository on an upstream registry. */
 export class RegistrySource implements ImageSource {
@@ -21,15 +22,24 @@ export class RegistrySource implements ImageSource {
     this.label = `${client.label}/${repository}`;
   }
 
+  /** Every tag, page by page. The `Link` of each page is registry-chosen: same origin only, never a page twice. */
   async tags(): Promise<string[]> {
     const all: string[] = [];
+    const seen = new Set<string>();
     let next: string | undefined = `/v2/${this.repository}/tags/list?n=1000`;
     while (next) {
-      const res = await this.client.request(next, { scope: pullScope(this.repository) });
+      const url = this.client.url(next);
+      if (seen.has(url) || seen.size >= MAX_TAG_PAGES) throw new AirlockError('UPSTREAM_INVALID', `${this.label}: tags/list pages loop or exceed ${MAX_TAG_PAGES}; the registry is broken or hostile`);
+      seen.add(url);
+      const res = await this.client.request(url, { scope: pullScope(this.repository) });
       if (res.status === 404) throw new AirlockError('SOURCE_NOT_FOUND', `${this.label} does not exist upstream`);
       if (!res.ok) throw new AirlockError('HTTP_STATUS', `${this.label}: tags/list answered ${res.status}`);
-      const doc = JSON.parse((await readLimited(res, TAGS_LIMIT, `${this.label} tags`)).toString('utf8')) as { tags?: unknown };
-      if (Array.isArray(doc.tags)) for (const t of doc.tags) if (typeof t === 'string') all.push(t);
+      const doc = parseJson(await readLimited(res, TAGS_LIMIT, `${this.label} tags`), `${this.label} tags/list`);
+      const tags = isRecord(doc) ? doc.tags : undefined;
+      if (!isRecord(doc) || (tags !== undefined && tags !== null && !Array.isArray(tags))) {
+        throw new AirlockError('UPSTREAM_INVALID', `${this.label}: tags/list is not {"name": …, "tags": [...]}; the registry is broken or hostile`);
+      }
+      if (Array.isArray(tags)) for (const t of tags) if (typeof t === 'string') all.push(t);
       const link = /<([^>]+)>\s*;\s*rel="?next"?/.exec(res.headers.get('link') ?? '');
       next = link?.[1];
     }

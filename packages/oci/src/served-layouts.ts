@@ -1,6 +1,6 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isRecord, digestHex, isDigest, readFileLimited, type Digest } from '@airlock/core';
+import { isMissingFileError, isRecord, digestHex, isDigest, readFileLimited, type Digest } from '@airlock/core';
 import { REF_NAME } from './layout-source.js';
 import { MANIFEST_LIMIT, parseManifest } from './media-types.js';
 
@@ -17,24 +17,49 @@ export interface ServedContent {
   paths: Map<Digest, string>;
 }
 
-let cached: { key: string; content: Promise<ServedContent> } | undefined;
+let cached: { key: string; content: ServedContent } | undefined;
+let loading: { key: string; content: Promise<ServedContent> } | undefined;
 
-/** Loads the layouts of the publication `root` points at now; reloaded when `current` switches. */
+const empty = (): ServedContent => ({ repositories: new Map(), manifestTypes: new Map(), paths: new Map() });
+
+/**
+ * Loads the layouts of the publication `root` points at now; reloaded when `current` switches.
+ * Only a complete load is cached (a snapshot never changes once live). Anything but "not there"
+ * (ENOENT) while loading, such as EMFILE when a client exhausts descriptors or EIO, rejects, and
+ * the next request tries again: a transient error must not turn every image into a 404.
+ */
 export async function servedContent(root: string): Promise<ServedContent> {
   let key: string;
   try {
     key = await realpath(root);
-  } catch {
-    return { repositories: new Map(), manifestTypes: new Map(), paths: new Map() };
+  } catch (err) {
+    if (isMissingFileError(err)) return empty();
+    throw err;
   }
-  if (cached?.key !== key) cached = { key, content: loadContent(key) };
-  return cached.content;
+  if (cached?.key === key) return cached.content;
+  if (loading?.key !== key) {
+    const attempt = { key, content: loadContent(key) };
+    loading = attempt;
+    attempt.content.then(
+      (content) => {
+        cached = { key, content };
+        if (loading === attempt) loading = undefined;
+      },
+      () => {
+        if (loading === attempt) loading = undefined;
+      },
+    );
+  }
+  return loading.content;
 }
 
 async function loadContent(publication: string): Promise<ServedContent> {
-  const content: ServedContent = { repositories: new Map(), manifestTypes: new Map(), paths: new Map() };
+  const content = empty();
   const ociRoot = join(publication, 'oci');
-  const sources = await readdir(ociRoot, { withFileTypes: true }).catch(() => []);
+  const sources = await readdir(ociRoot, { withFileTypes: true }).catch((err: unknown) => {
+    if (isMissingFileError(err)) return [];
+    throw err;
+  });
   for (const source of sources.filter((d) => d.isDirectory()).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     await loadLayout(join(ociRoot, source.name), content);
   }
@@ -79,9 +104,13 @@ async function walk(digest: Digest, declared: string | undefined, repo: ServedRe
   }
 }
 
+/** Only ENOENT means absent; EMFILE, EIO and the like are errors, never "not there". */
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
+  try {
+    await stat(path);
+    return true;
+  } catch (err) {
+    if (isMissingFileError(err)) return false;
+    throw err;
+  }
 }

@@ -1,11 +1,12 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { decompressed, type Compression } from '@airlock/compress';
 import { AirlockError } from '@airlock/core';
-import { DecompressStream } from 'zstd-napi';
 
 /** Compressions airlock reads in repodata: gzip (EL7 and createrepo_c --compatibility), zstd (createrepo_c ≥ 1.0), none. */
 export type MetadataCompression = 'gz' | 'zst' | 'none';
+
+const FORMAT: Record<MetadataCompression, Compression> = { gz: 'gzip', zst: 'zstd', none: 'none' };
 
 export function compressionOf(href: string): MetadataCompression {
   if (href.endsWith('.gz')) return 'gz';
@@ -14,12 +15,11 @@ export function compressionOf(href: string): MetadataCompression {
   throw new AirlockError('UPSTREAM_INVALID', `${href} uses a compression airlock cannot read (it reads .gz, .zst and plain files; xz and bz2 are not supported): ask the repo owner for gz or zstd metadata`);
 }
 
-/** The decompressed content of a metadata file on disk, as a stream (never whole in memory). */
-export function openDecompressed(path: string, href: string): Readable {
+/**
+ * The decompressed content of a metadata file on disk, as a stream (never whole in memory, and a
+ * decompression bomb is cut off). `maxBytes` is repomd.xml's open-size where it gives one.
+ */
+export function openDecompressed(path: string, href: string, maxBytes?: number): Readable {
   const compression = compressionOf(href);
-  const file = createReadStream(path);
-  if (compression === 'none') return file;
-  const inflater = compression === 'gz' ? createGunzip() : new DecompressStream();
-  file.on('error', (err) => inflater.destroy(err));
-  return file.pipe(inflater);
+  return decompressed(createReadStream(path, { highWaterMark: 1 << 16 }), FORMAT[compression], { label: href, ...(maxBytes !== undefined ? { maxBytes } : {}) });
 }

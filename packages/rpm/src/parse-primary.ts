@@ -1,9 +1,10 @@
 import type { Readable } from 'node:stream';
 import { AirlockError } from '@airlock/core';
-import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import type { SaxesTagPlain } from 'saxes';
 import { flagsFromName } from './dependency.js';
 import { isSafeHref } from './repomd.js';
 import type { Dependency, PrimaryPackage } from './types.js';
+import { streamXml } from './xml-stream.js';
 
 const DEP_SECTIONS = new Set(['rpm:provides', 'rpm:requires']);
 /** No text node airlock reads (name, arch, checksum, file path) is anywhere near this long. */
@@ -15,7 +16,6 @@ const READ_TEXT = new Set(['name', 'arch', 'checksum', 'file']);
  * package to `onPackage` as soon as its element closes: a 50k-package primary is never a DOM.
  */
 export async function parsePrimary(input: Readable, onPackage: (pkg: PrimaryPackage) => void): Promise<number> {
-  const parser = new SaxesParser({ xmlns: false });
   let count = 0;
   let pkg: PrimaryPackage | undefined;
   let section: 'provides' | 'requires' | undefined;
@@ -23,7 +23,7 @@ export async function parsePrimary(input: Readable, onPackage: (pkg: PrimaryPack
   let failure: unknown;
   let tooLong = false;
 
-  parser.on('opentag', (tag: SaxesTagPlain) => {
+  const opentag = (tag: SaxesTagPlain): void => {
     text = '';
     tooLong = false;
     if (tag.name === 'package') pkg = emptyPackage();
@@ -38,13 +38,13 @@ export async function parsePrimary(input: Readable, onPackage: (pkg: PrimaryPack
     else if (tag.name === 'size') pkg.size = Number(attr('package'));
     else if (DEP_SECTIONS.has(tag.name)) section = tag.name === 'rpm:provides' ? 'provides' : 'requires';
     else if (tag.name === 'rpm:entry' && section) pkg[section].push(entryOf(attr));
-  });
-  parser.on('text', (t) => {
+  };
+  const onText = (t: string): void => {
     // Summaries and descriptions may be long and are not read; anything else that long is refused.
     if (text.length + t.length > MAX_TEXT) tooLong = true;
     else text += t;
-  });
-  parser.on('closetag', (tag) => {
+  };
+  const closetag = (tag: SaxesTagPlain): void => {
     const overflowed = tooLong;
     tooLong = false;
     if (overflowed && READ_TEXT.has(tag.name)) throw new AirlockError('UPSTREAM_INVALID', `primary.xml has a <${tag.name}> longer than ${MAX_TEXT} characters`);
@@ -60,13 +60,10 @@ export async function parsePrimary(input: Readable, onPackage: (pkg: PrimaryPack
       pkg = undefined;
     }
     text = '';
-  });
+  };
 
   try {
-    for await (const chunk of input) {
-      parser.write((chunk as Buffer).toString('utf8'));
-    }
-    parser.close();
+    await streamXml(input as AsyncIterable<Buffer>, { opentag, text: onText, closetag }, 'primary.xml');
   } catch (err) {
     failure = err;
   }

@@ -65,6 +65,7 @@ function checked(entry: Partial<RepomdEntry>): RepomdEntry {
     : !checksumType || !HASHES.has(checksumType) ? `checksum type ${JSON.stringify(checksumType)}, which airlock does not support`
     : !checksum || !/^[0-9a-f]{40,128}$/.test(checksum) ? 'a malformed checksum'
     : entry.size !== undefined && !Number.isSafeInteger(entry.size) ? 'a malformed size'
+    : entry.openSize !== undefined && !(Number.isSafeInteger(entry.openSize) && entry.openSize >= 0) ? 'a malformed open-size'
     : undefined;
   if (problem) throw new AirlockError('UPSTREAM_INVALID', `repomd.xml entry ${JSON.stringify(type)} has ${problem}: the upstream repo is broken or was tampered with`);
   return entry as RepomdEntry;

@@ -31,7 +31,7 @@ export async function resolveRpm(spec: RpmSpec, ctx: ExportContext): Promise<Res
 
   const primaryPath = metadataFiles[0]!.path;
   const all: PrimaryPackage[] = [];
-  await parsePrimary(openDecompressed(primaryPath, primaryEntry.href), (pkg) => {
+  await parsePrimary(openDecompressed(primaryPath, primaryEntry.href, primaryEntry.openSize), (pkg) => {
     if (!spec.arch || spec.arch.includes(pkg.arch)) all.push(pkg);
   });
 
@@ -39,7 +39,7 @@ export async function resolveRpm(spec: RpmSpec, ctx: ExportContext): Promise<Res
     const entry = entries.find((e) => e.type === 'filelists');
     if (!entry) return new Map();
     const { path } = await fetchMetadata(entry, spec, ctx);
-    return findFileOwners(openDecompressed(path, entry.href), missing);
+    return findFileOwners(openDecompressed(path, entry.href, entry.openSize), missing);
   };
   const { packages, unsatisfied } = await choosePackages(spec, all, fileOwners);
   for (const u of unsatisfied) ctx.progress.warn(`rpm/${spec.name}: nothing in the repo provides "${u.requires}", required by ${u.package}`);

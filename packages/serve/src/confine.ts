@@ -1,5 +1,6 @@
 import { realpath } from 'node:fs/promises';
 import { join, sep } from 'node:path';
+import { isMissingFileError } from '@airlock/core';
 
 /**
  * The real path of `segments` under `realRoot`, or null when it does not exist or resolves
@@ -9,8 +10,9 @@ export async function resolveInside(realRoot: string, segments: string[]): Promi
   let real: string;
   try {
     real = await realpath(join(realRoot, ...segments));
-  } catch {
-    return null;
+  } catch (err) {
+    if (isMissingFileError(err) || (err as NodeJS.ErrnoException).code === 'ELOOP') return null;
+    throw err; // EMFILE, EIO…: a failure, not a 404
   }
   return isInside(realRoot, real) ? real : null;
 }

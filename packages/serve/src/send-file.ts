@@ -1,6 +1,7 @@
 import { constants, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isMissingFileError } from '@airlock/core';
 import { pipeline } from 'node:stream/promises';
 import { parseRange, type RangeRequest } from './byte-range.js';
 import { contentTypeOf } from './content-type.js';
@@ -18,7 +19,9 @@ export async function sendFile(req: IncomingMessage, res: ServerResponse, path: 
   try {
     try {
       handle = await open(path, OPEN_FLAGS);
-    } catch {
+    } catch (err) {
+      // ELOOP: O_NOFOLLOW met a symlink swapped in after the checks. Anything else is a failure.
+      if (!isMissingFileError(err) && (err as NodeJS.ErrnoException).code !== 'ELOOP') throw err;
       sendText(req, res, 404, 'not found');
       return;
     }

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AirlockError } from '@airlock/core';
+import { AirlockError, isTransientIoError } from '@airlock/core';
 import { countBodyBytes } from './body-counter.js';
 import { sendText } from './respond.js';
 import { serveTree } from './static-tree.js';
@@ -10,13 +10,22 @@ const READ_METHODS_LIST: readonly string[] = ['GET', 'HEAD'];
 const READ_METHODS = new Set(READ_METHODS_LIST);
 /** How long close() lets in-flight downloads finish before cutting them, so shutdown cannot hang on a slow client. */
 const CLOSE_GRACE_MS = 5_000;
+/**
+ * Open connections at once; more are closed as they arrive. Each holds a descriptor, and a client
+ * that opened thousands could otherwise starve the server of the descriptors it needs to read files.
+ */
+export const DEFAULT_MAX_CONNECTIONS = 512;
+/** A client has this long to send its request headers (slowloris), and this long for a whole request. */
+const HEADERS_TIMEOUT_MS = 20_000;
+const REQUEST_TIMEOUT_MS = 60_000;
 
 /** A read-only HTTP server for the current publication; custom handlers are tried before the file tree. */
 export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const handlers: RequestHandler[] = o.handlers ?? [];
-  const server = createServer((req, res) => {
+  const server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS }, (req, res) => {
     void respond(req, res);
   });
+  server.maxConnections = o.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
 
   async function respond(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const sentBytes = countBodyBytes(res);
@@ -32,10 +41,11 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
         return;
       }
       await serveTree(req, res, o.root);
-    } catch {
-      // The library never prints: the 500 reaches the access log through onRequest.
-      if (!res.headersSent) sendText(req, res, 500, 'internal server error');
-      else res.destroy();
+    } catch (err) {
+      // The library never prints: the 500 or 503 reaches the access log through onRequest.
+      if (res.headersSent) res.destroy();
+      else if (isTransientIoError(err)) sendText(req, res, 503, 'the server is out of resources for a moment; retry', { 'Retry-After': '1' });
+      else sendText(req, res, 500, 'internal server error');
     }
   }
 

@@ -1,5 +1,6 @@
 import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isMissingFileError } from '@airlock/core';
 import { resolveInside } from './confine.js';
 import { sendListing } from './directory-listing.js';
 import { parseRequestPath, urlPathOf } from './request-path.js';
@@ -24,7 +25,10 @@ export async function serveTree(req: IncomingMessage, res: ServerResponse, root:
     return;
   }
   const target = await resolveInside(realRoot, parsed.segments);
-  const info = target === null ? null : await stat(target).catch(() => null);
+  const info = target === null ? null : await stat(target).catch((err: unknown) => {
+    if (isMissingFileError(err)) return null;
+    throw err;
+  });
   if (target === null || info === null) {
     sendText(req, res, 404, 'not found');
     return;
@@ -49,7 +53,8 @@ async function publishedRoot(root: string): Promise<string | null> {
   try {
     const real = await realpath(root);
     return (await stat(real)).isDirectory() ? real : null;
-  } catch {
-    return null;
+  } catch (err) {
+    if (isMissingFileError(err)) return null;
+    throw err;
   }
 }

@@ -25,6 +25,8 @@ export interface ServeOptions {
   /** Tried in order before the static tree (e.g. a registry API); the first that returns true wins. */
   handlers?: RequestHandler[];
   onRequest?(entry: RequestLogEntry): void;
+  /** Open connections at once (default DEFAULT_MAX_CONNECTIONS); more are closed on arrival. */
+  maxConnections?: number;
 }
 
 export interface RunningServer {

@@ -21,4 +21,15 @@ export const EXPORT_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (channel, digest)
   ) WITHOUT ROWID;
   `,
+  `
+  -- The newest signed upstream date each (channel, source key) accepted, e.g. an apt suite's
+  -- Release Date: an export from a mirror that went back in time is refused.
+  CREATE TABLE upstream_marks (
+    channel    TEXT NOT NULL,
+    key        TEXT NOT NULL,
+    date       TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (channel, key)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -27,6 +27,13 @@ export interface RecordBundleInput {
   baseSequence: number | null;
   /** Every blob this bundle carries; they count as shipped from now on. */
   blobs: ShippedBlob[];
+  /** Signed upstream dates the bundle's sources relied on (ISO 8601 UTC); marks only rise. */
+  upstreamMarks?: UpstreamMark[];
+}
+
+export interface UpstreamMark {
+  key: string;
+  date: string;
 }
 
 interface BundleRecord {
@@ -69,6 +76,11 @@ function prepareStatements(db: SqliteDatabase) {
        ON CONFLICT (channel, digest) DO UPDATE SET size = excluded.size, sequence = excluded.sequence`,
     ),
     clearShipped: db.prepare('DELETE FROM shipped WHERE channel = ?'),
+    readMark: db.prepare<[string, string], string>('SELECT date FROM upstream_marks WHERE channel = ? AND key = ?').pluck(),
+    raiseMark: db.prepare(
+      `INSERT INTO upstream_marks (channel, key, date, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (channel, key) DO UPDATE SET date = excluded.date, updated_at = excluded.updated_at WHERE excluded.date > upstream_marks.date`,
+    ),
   };
 }
 
@@ -136,6 +148,11 @@ export class ExportState {
     guard(`cannot record bundle ${bundle.id}`, () => this.recordInTransaction.immediate(bundle));
   }
 
+  /** The newest upstream date recorded for `key` on `channel` (ISO 8601), or null. */
+  upstreamMark(channel: string, key: string): string | null {
+    return guard('cannot read upstream date marks', () => this.statements.readMark.get(channel, key) ?? null);
+  }
+
   /** Forgets what the site holds (for `--full`, which ships everything again). Returns rows removed. */
   forgetShipped(channel: string): number {
     return guard(`cannot reset shipped blobs of channel ${channel}`, () => this.statements.clearShipped.run(channel).changes);
@@ -162,6 +179,7 @@ export class ExportState {
     const bytes = b.blobs.reduce((sum, blob) => sum + blob.size, 0);
     this.statements.insertBundle.run(b.channel, b.sequence, b.id, b.manifestSha256, b.createdAt, b.baseSequence, b.blobs.length, bytes);
     for (const blob of b.blobs) this.statements.upsertShipped.run(b.channel, blob.digest, blob.size, b.sequence);
+    for (const mark of b.upstreamMarks ?? []) this.statements.raiseMark.run(b.channel, mark.key, mark.date, b.createdAt);
   }
 
   private applyReplace(channel: string, sequence: number, blobs: ShippedBlob[]): void {

@@ -2,3 +2,5 @@ export * from './temp-dir.js';
 export * from './error-code.js';
 export * from './real-tools.js';
 export * from './upstream-trust.js';
+export * from './bombs.js';
+export * from './memory.js';

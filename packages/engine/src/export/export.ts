@@ -24,6 +24,7 @@ import { resolveSources, type ResolvedSource } from './resolve-sources.js';
 import { selectCarried, totals, type Selection } from './select.js';
 import { applyReceipt, type ReceiptInput } from './receipt.js';
 import { loadExporterSigner } from './signer.js';
+import { ExportMarkBook } from './upstream-marks.js';
 
 export interface ExportOptions {
   config: ExportConfig;
@@ -60,7 +61,8 @@ export async function exportBundle(options: ExportOptions): Promise<ExportResult
     const state = ExportState.open(home.exportDb);
     try {
       const receipt = options.receipt && !options.full ? await applyReceipt(options.receipt, config.channel, state) : undefined;
-      const sources = await resolveSources(config, options.registry, options.fetcher, home.cache, options.progress);
+      const marks = new ExportMarkBook(state, config.channel);
+      const sources = await resolveSources(config, options.registry, options.fetcher, home.cache, options.progress, marks);
       const compression = options.compression ?? config.volumes.compression;
       const maxVolumeSize = options.maxVolumeSize ?? config.volumes.maxSize;
       const selection = selectCarried(sources, state, config.channel, {
@@ -86,6 +88,7 @@ export async function exportBundle(options: ExportOptions): Promise<ExportResult
         createdAt: manifest.createdAt,
         baseSequence: selection.base?.sequence ?? null,
         blobs: selection.carried.map(({ digest, size }) => ({ digest, size })),
+        upstreamMarks: marks.pending(),
       });
       return summarize(options, selection, sources, written);
     } finally {

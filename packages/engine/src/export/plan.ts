@@ -6,6 +6,7 @@ import type { AirlockHome } from '../home.js';
 import type { DriverRegistry } from '../registry.js';
 import { resolveSources } from './resolve-sources.js';
 import { selectCarried, totals } from './select.js';
+import { ExportMarkBook } from './upstream-marks.js';
 
 export interface PlanResult {
   channel: string;
@@ -36,7 +37,7 @@ export async function planExport(options: {
   const maxVolumeSize = options.maxVolumeSize ?? config.volumes.maxSize;
   const state = ExportState.open(options.home.exportDb);
   try {
-    const sources = await resolveSources(config, options.registry, options.fetcher, options.home.cache, options.progress);
+    const sources = await resolveSources(config, options.registry, options.fetcher, options.home.cache, options.progress, new ExportMarkBook(state, config.channel));
     const selection = selectCarried(sources, state, config.channel, { full: options.full ?? false, maxVolumeSize, compression });
     const carried = new Set(selection.carried.map((a) => a.digest));
     return {

@@ -12,6 +12,7 @@ import {
 } from '@airlock/core';
 import type { ExportConfig } from '../config.js';
 import type { DriverRegistry } from '../registry.js';
+import type { ExportMarkBook } from './upstream-marks.js';
 
 export interface ResolvedSource {
   type: string;
@@ -27,6 +28,7 @@ export async function resolveSources(
   fetcher: Fetcher,
   cacheRoot: string,
   progress: Progress,
+  marks: ExportMarkBook,
 ): Promise<ResolvedSource[]> {
   const resolved: ResolvedSource[] = [];
   for (const source of config.sources) {
@@ -38,6 +40,7 @@ export async function resolveSources(
       cacheDir: join(cacheRoot, 'sources', source.type, source.name),
       fetcher,
       progress,
+      upstream: marks.forSource(source.type, source.name),
     });
     const bytes = Buffer.from(canonicalJson(result.catalog));
     const digest = sha256Digest(bytes);

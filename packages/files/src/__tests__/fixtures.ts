@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { silentProgress, type ExportContext, type Progress } from '@airlock/core';
+import { testUpstreamTrust } from '@airlock/test-utils';
 import { createFetcher, type ClosableFetcher } from '@airlock/fetch';
 
 export interface RecordedTask {
@@ -35,6 +36,7 @@ export function exportContext(o: { configDir: string; cacheDir: string; fetcher?
     cacheDir: o.cacheDir,
     fetcher: o.fetcher ?? createFetcher({ retries: 0 }),
     progress: o.progress ?? recordingProgress(),
+    upstream: testUpstreamTrust(),
   };
 }
 

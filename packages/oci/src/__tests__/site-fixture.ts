@@ -62,6 +62,6 @@ export async function makeSiteFixture(root: string, options: { skipInVault?: Dig
   return { vault, catalog, layer: { digest: sha256Digest(layer), bytes: layer }, image: { digest: sha256Digest(image), bytes: image }, index: { digest: sha256Digest(index), bytes: index } };
 }
 
-export async function publishFixture(f: SiteFixture, staging: string): Promise<void> {
-  await publishOci(f.catalog, { sourceName: 'k8s', vault: f.vault, progress: silentProgress, upstream: testUpstreamTrust(), staging, siteSigner: {} as Signer });
+export async function publishFixture(f: SiteFixture, staging: string, sourceName = 'k8s', catalog = f.catalog): Promise<void> {
+  await publishOci(catalog, { sourceName, vault: f.vault, progress: silentProgress, upstream: testUpstreamTrust(), staging, siteSigner: {} as Signer });
 }

@@ -1,0 +1,3 @@
+export * from './decompress.js';
+export * from './limits.js';
+export * from './zstd-decoder.js';

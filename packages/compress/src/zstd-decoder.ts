@@ -1,0 +1,66 @@
+import zstd from 'zstd-napi/binding.js';
+import { AirlockError, asAirlockError } from '@airlock/core';
+
+/**
+ * Caps the decompression window at 8 MiB (windowLog 23, what levels up to 19 use), so a hostile
+ * frame cannot make the reader reserve the 128 MiB zstd otherwise allows.
+ */
+const WINDOW_LOG_MAX = 23;
+const OUT_CHUNK = zstd.dStreamOutSize();
+
+/** How a decoder reports bad input; the bundle reader and the drivers word it for their operators. */
+export interface ZstdErrors {
+  /** The data is not zstd, or is damaged (`cause` is zstd's own error, if any). */
+  corrupt(cause?: unknown): AirlockError;
+  /** The input ended inside a frame. */
+  truncated(): AirlockError;
+}
+
+/** Errors for upstream metadata: UPSTREAM_INVALID naming `label`. */
+export function upstreamZstdErrors(label: string): ZstdErrors {
+  return {
+    corrupt: (cause) => asAirlockError(cause ?? new Error('no progress'), 'UPSTREAM_INVALID', `${label} is not valid zstd data; the upstream file is damaged or was tampered with`),
+    truncated: () => new AirlockError('UPSTREAM_INVALID', `${label} ends in the middle of its zstd data; the upstream file was cut short`),
+  };
+}
+
+/**
+ * Streaming zstd decompression that hands out at most one output buffer at a time, so the caller's
+ * backpressure bounds memory even for a decompression bomb (zstd-napi's DecompressStream pushes a
+ * whole input chunk's output at once, and a few KiB can expand to gigabytes).
+ */
+export class ZstdDecoder {
+  private readonly dctx = new zstd.DCtx();
+  private inFrame = false;
+
+  constructor(private readonly errors: ZstdErrors) {
+    this.dctx.setParameter(zstd.DParameter.windowLogMax, WINDOW_LOG_MAX);
+  }
+
+  /** Decompresses one input chunk (attacker-controlled), yielding output pieces one by one. */
+  *decode(input: Buffer): Generator<Buffer> {
+    let src = input;
+    for (;;) {
+      const dst = Buffer.allocUnsafe(OUT_CHUNK);
+      let result: [number, number, number];
+      try {
+        result = this.dctx.decompressStream(dst, src);
+      } catch (err) {
+        throw this.errors.corrupt(err);
+      }
+      const [ret, produced, consumed] = result;
+      src = src.subarray(consumed);
+      this.inFrame = ret !== 0;
+      if (produced === 0 && consumed === 0 && src.length > 0) throw this.errors.corrupt();
+      if (produced > 0) yield dst.subarray(0, produced);
+      // A frame that ends exactly at a full output buffer is complete (ret 0): calling again with no
+      // input would start waiting for a next frame's header and make a whole volume look cut short.
+      if (src.length === 0 && (produced < dst.length || ret === 0)) return;
+    }
+  }
+
+  /** Call at the end of input: a frame left open means the input was cut short. */
+  end(): void {
+    if (this.inFrame) throw this.errors.truncated();
+  }
+}
