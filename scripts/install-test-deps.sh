@@ -19,6 +19,11 @@ packages=(
   skopeo         # OCI fixtures and real client
   umoci          # builds OCI fixture images
   squashfs-tools # mksquashfs for snap fixtures
+  golang-go                         # builds the snapd-verify test helper (second snap assertion verifier)
+  golang-github-snapcore-snapd-dev  # snapd's own asserts package, for that helper (GOPATH mode)
+  golang-golang-x-crypto-dev        # its Go dependencies: the package declares none
+  golang-gopkg-tomb.v2-dev
+  golang-gopkg-yaml.v2-dev
 )
 
 SUDO=""

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRootFile, splitAssertions, AssertionChain, readAssertion } from '@airlock/snap';
 import { requireTools, run } from '@airlock/test-utils';
 import { freePort } from '../fixtures/oci/upstream.js';
+import { buildSnapdVerify, snapdSourcesPresent } from '../fixtures/snap/snapd-verify.js';
 import { standardStore } from '../fixtures/snap/standard-store.js';
 import type { FixtureStore } from '../fixtures/snap/store.js';
 import type { TestAuthority } from '../fixtures/snap/authority.js';
@@ -93,6 +94,23 @@ describe.skipIf(!requireTools('mksquashfs', 'unsquashfs'))('snap: fixture store 
       const chain = new AssertionChain(roots, parts.map((p) => readAssertion(p.text)), BigInt(Date.now()) * 1_000_000n);
       expect(() => chain.revision(s.built.sha3, base)).not.toThrow();
     }
+  });
+
+  it.skipIf(!requireTools('go') || !snapdSourcesPresent())('verifies with snapd\'s own assertion code: accepted with the test root, refused with only the Canonical root or a flipped byte', async () => {
+    const helper = buildSnapdVerify(join(root, 'go'));
+    const snaps = store.snaps.map((s) => join(published(), `${s.built.meta.name}_${s.revision}.snap`));
+    const ok = run(helper, [join(root, 'root.assert'), ...snaps]);
+    expect(ok.stderr).toBe('');
+    expect(ok.stdout.trim().split('\n').sort()).toEqual(store.snaps.map((s) => `ok ${s.built.meta.name} ${s.revision}`).sort());
+    const canonicalOnly = run(helper, ['-', snaps[0] as string]);
+    expect(canonicalOnly.status).toBe(1);
+    expect(canonicalOnly.stderr).toMatch(/cannot resolve prerequisite assertion: account \(testroot\)/);
+    const copy = join(root, 'tampered');
+    await mkdir(copy, { recursive: true });
+    const text = await readFile(snaps[0]!.replace(/\.snap$/, '.assert'), 'utf8');
+    await writeFile(join(copy, 'x.assert'), text.replace('snap-revision: ', 'snap-revision: 1'));
+    await writeFile(join(copy, 'x.snap'), await readFile(snaps[0] as string));
+    expect(run(helper, [join(root, 'root.assert'), join(copy, 'x.snap')]).status).toBe(1);
   });
 
   it('answers the store API: install returns the published revision and a download URL whose bytes match; unknown names get not-found', async () => {
