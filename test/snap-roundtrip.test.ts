@@ -182,9 +182,14 @@ describe.skipIf(!requireTools('mksquashfs', 'unsquashfs'))('snap: fixture store 
     expect(wrongArch.stderr).toContain('no snaps for architecture s390x');
   });
 
-  it('refuses the bundle on a site that has not added the snap root, keeping nothing published', async () => {
+  it('refuses the bundle on a site that has not added the snap root (or removed it), keeping nothing published', async () => {
     const other = join(root, 'site-no-root');
     await airlock(['--home', other, 'trust', 'add', join(root, 'keys', 'exporter.pub.asc')]);
+    await airlock(['--home', other, 'trust', 'add', join(root, 'root.assert')]);
+    const listed = await airlockJson<{ anchors: Array<{ kind: string; id: string; description: string }> }>(['--home', other, 'trust', 'list']);
+    expect(listed.json.anchors).toEqual([expect.objectContaining({ kind: 'snap-root', id: authority.rootKey.id, description: expect.stringContaining('testroot') })]);
+    expect((await airlock(['--home', other, 'trust', 'remove', authority.rootKey.id])).code).toBe(0);
+    expect((await airlockJson<{ anchors: unknown[] }>(['--home', other, 'trust', 'list'])).json.anchors).toEqual([]);
     const refused = await airlockJson<{ error?: { code: string; message: string } }>(['--home', other, 'import', join(root, 'bundle-1')]);
     expect(refused.result.code).not.toBe(0);
     expect(refused.json.error?.code).toBe('SIGNER_UNTRUSTED');
