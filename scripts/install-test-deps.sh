@@ -24,6 +24,12 @@ packages=(
   golang-golang-x-crypto-dev        # its Go dependencies: the package declares none
   golang-gopkg-tomb.v2-dev
   golang-gopkg-yaml.v2-dev
+  golang-github-boltdb-bolt-dev     # and of snapd's store client, for the snapd-store-client helper
+  golang-golang-x-xerrors-dev
+  golang-gopkg-retry.v1-dev
+  golang-gopkg-macaroon.v1-dev
+  golang-github-juju-ratelimit-dev
+  golang-dbus-dev
 )
 
 SUDO=""

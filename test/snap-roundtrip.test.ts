@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRootFile, splitAssertions, AssertionChain, readAssertion } from '@airlock/snap';
 import { requireTools, run } from '@airlock/test-utils';
 import { freePort } from '../fixtures/oci/upstream.js';
-import { buildSnapdVerify, snapdSourcesPresent } from '../fixtures/snap/snapd-verify.js';
+import { buildSnapdTool, snapdSourcesPresent } from '../fixtures/snap/snapd-tools.js';
 import { standardStore } from '../fixtures/snap/standard-store.js';
 import type { FixtureStore } from '../fixtures/snap/store.js';
 import type { TestAuthority } from '../fixtures/snap/authority.js';
@@ -97,7 +97,7 @@ describe.skipIf(!requireTools('mksquashfs', 'unsquashfs'))('snap: fixture store 
   });
 
   it.skipIf(!requireTools('go') || !snapdSourcesPresent())('verifies with snapd\'s own assertion code: accepted with the test root, refused with only the Canonical root or a flipped byte', async () => {
-    const helper = buildSnapdVerify(join(root, 'go'));
+    const helper = buildSnapdTool(join(root, 'go'), 'snapd-verify');
     const snaps = store.snaps.map((s) => join(published(), `${s.built.meta.name}_${s.revision}.snap`));
     const ok = run(helper, [join(root, 'root.assert'), ...snaps]);
     expect(ok.stderr).toBe('');
@@ -153,6 +153,24 @@ describe.skipIf(!requireTools('mksquashfs', 'unsquashfs'))('snap: fixture store 
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toBe('application/problem+json');
     expect(await missing.json()).toEqual({ 'error-list': [{ code: 'not-found', message: 'not found' }] });
+  });
+
+  it.skipIf(!requireTools('go') || !snapdSourcesPresent('snapd-store-client'))('serves snapd\'s own store client pointed at it with SNAPPY_FORCE_API_URL: info, install, download, assertions, refresh, unknown name', async () => {
+    const base = await serveSite(site());
+    const client = buildSnapdTool(join(root, 'go'), 'snapd-store-client');
+    const out = join(root, 'client-out');
+    await mkdir(out, { recursive: true });
+    const hit = store.snaps.find((s) => s.built.meta.name === 'hello-app')!;
+    const r = run(client, [join(root, 'root.assert'), 'hello-app', out], { env: { ...process.env, SNAPPY_FORCE_API_URL: `${base}/snap/snaps/`, SNAPPY_TESTING: '1' } });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toContain(`info hello-app ${hit.snapId} channels=1`);
+    expect(lines).toContain(`install hello-app ${hit.snapId} revision=10 channel=latest/stable`);
+    expect(lines).toContain('verified hello-app revision=10');
+    expect(lines).toContain('refresh hello-app revision=10');
+    expect(lines.find((l) => l.startsWith('unknown '))).toMatch(/no-such-snap.*not found|snap not found/i);
+    expect((await readFile(join(out, 'hello-app_10.snap'))).equals(await readFile(hit.built.path))).toBe(true);
   });
 
   it('install.sh passes sh -n and, with a fake snap command, acks and installs snapd, the base, the provider, then the snaps', async () => {
