@@ -111,7 +111,7 @@ describe.skipIf(!requireTools('mksquashfs', 'unsquashfs'))('snap: fixture store 
     await writeFile(join(copy, 'x.assert'), text.replace('snap-revision: ', 'snap-revision: 1'));
     await writeFile(join(copy, 'x.snap'), await readFile(snaps[0] as string));
     expect(run(helper, [join(root, 'root.assert'), join(copy, 'x.snap')]).status).toBe(1);
-  });
+  }, 300_000);
 
   it('answers the store API: install returns the published revision and a download URL whose bytes match; unknown names get not-found', async () => {
     const base = await serveSite(site());
@@ -171,7 +171,7 @@ describe.skipIf(!requireTools('mksquashfs', 'unsquashfs'))('snap: fixture store 
     expect(lines).toContain('refresh hello-app revision=10');
     expect(lines.find((l) => l.startsWith('unknown '))).toMatch(/no-such-snap.*not found|snap not found/i);
     expect((await readFile(join(out, 'hello-app_10.snap'))).equals(await readFile(hit.built.path))).toBe(true);
-  });
+  }, 300_000);
 
   it('install.sh passes sh -n and, with a fake snap command, acks and installs snapd, the base, the provider, then the snaps', async () => {
     const script = join(published(), 'install.sh');
@@ -212,6 +212,17 @@ describe.skipIf(!requireTools('mksquashfs', 'unsquashfs'))('snap: fixture store 
     expect(refused.result.code).not.toBe(0);
     expect(refused.json.error?.code).toBe('SIGNER_UNTRUSTED');
     expect(await readdir(join(other, 'publish')).catch(() => [])).not.toContain('current');
+  });
+
+  it('exports again incrementally: cached snaps are not downloaded again and only the new catalog is carried', async () => {
+    const downloadsBefore = store.requests.filter((r) => r.url.startsWith('/download/')).length;
+    const again = await airlockJson<{ carried: { blobs: number } }>(['--home', join(root, 'export-home'), 'export', '-c', join(root, 'airlock.yaml'), '-o', join(root, 'bundle-2')]);
+    expect(again.result.code, again.result.stderr).toBe(0);
+    expect(store.requests.filter((r) => r.url.startsWith('/download/')).length).toBe(downloadsBefore);
+    expect(again.json.carried.blobs).toBe(1);
+    const imported = await airlock(['--home', site(), 'import', join(root, 'bundle-2')]);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect((await readdir(published())).filter((f) => f.endsWith('.snap'))).toHaveLength(5);
   });
 
   it('refuses at export a download whose bytes differ from the store digest, and names unknown snaps and missing releases', async () => {

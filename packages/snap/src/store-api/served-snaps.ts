@@ -45,6 +45,7 @@ async function loadSource(dir: string, name: string): Promise<ServedSource | und
   const revisions = index.snaps as IndexRevision[];
   const assertions: ServedSource['assertions'] = new Map();
   for (const r of revisions) {
+    if (!/^[a-z0-9-]+_\d+\.assert$/.test(String(r.files?.assert))) return undefined;
     const bytes = await readFile(join(dir, r.files.assert));
     if (bytes.length > ASSERT_FILE_LIMIT) continue;
     for (const raw of splitAssertions(bytes, r.files.assert)) {
