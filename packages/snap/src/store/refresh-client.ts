@@ -1,4 +1,5 @@
 import { AirlockError } from '@airlock/core';
+import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
 
 const ANSWER_LIMIT = 16 << 20;
 const RETRIES = 3;
@@ -24,53 +25,72 @@ export async function postDownloadAction(store: string, action: DownloadAction, 
     fields: REFRESH_FIELDS,
   });
   const url = `${store}/v2/snaps/refresh`;
+  // HTTP_PROXY, HTTPS_PROXY and NO_PROXY apply as they do to the engine's fetcher; closed at the end
+  // so no idle connection keeps the process alive.
+  const dispatcher = new EnvHttpProxyAgent();
+  try {
+    return await attempts(url, body, action.name, architecture, dispatcher);
+  } finally {
+    await dispatcher.close();
+  }
+}
+
+async function attempts(url: string, body: string, name: string, architecture: string, dispatcher: Dispatcher): Promise<unknown> {
   let lastError: unknown;
   for (let attempt = 0; attempt <= RETRIES; attempt++) {
     if (attempt > 0) await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
-    let res: Response;
+    let res: Dispatcher.ResponseData;
     try {
-      res = await fetch(url, {
+      res = await request(url, {
         method: 'POST',
         body,
-        signal: AbortSignal.timeout(TIMEOUT_MS),
+        dispatcher,
+        headersTimeout: TIMEOUT_MS,
+        bodyTimeout: TIMEOUT_MS,
         headers: {
-          'Content-Type': 'application/json',
-          Accept: 'application/json',
-          'User-Agent': 'airlock (snap download)',
-          'Snap-Device-Series': '16',
-          'Snap-Device-Architecture': architecture,
-          'Snap-Device-Capabilities': 'default-tracks',
+          'content-type': 'application/json',
+          accept: 'application/json',
+          'user-agent': 'airlock (snap download)',
+          'snap-device-series': '16',
+          'snap-device-architecture': architecture,
+          'snap-device-capabilities': 'default-tracks',
         },
       });
     } catch (err) {
       lastError = new AirlockError('FETCH_FAILED', `cannot reach the snap store at ${url}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
       continue;
     }
-    if (res.status >= 500 || res.status === 429) {
-      await res.body?.cancel();
-      lastError = new AirlockError('HTTP_STATUS', `HTTP ${res.status} from ${url}`, { details: { url, status: res.status } });
+    if (res.statusCode >= 500 || res.statusCode === 429) {
+      res.body.on('error', () => undefined).destroy();
+      lastError = new AirlockError('HTTP_STATUS', `HTTP ${res.statusCode} from ${url}`, { details: { url, status: res.statusCode } });
       continue;
     }
-    if (res.status !== 200) {
-      await res.body?.cancel();
-      throw new AirlockError('HTTP_STATUS', `HTTP ${res.status} from ${url} for ${action.name}; check the store URL`, { details: { url, status: res.status } });
+    if (res.statusCode !== 200) {
+      res.body.on('error', () => undefined).destroy();
+      throw new AirlockError('HTTP_STATUS', `HTTP ${res.statusCode} from ${url} for ${name}; check the store URL`, { details: { url, status: res.statusCode } });
     }
-    return JSON.parse((await readLimited(res, ANSWER_LIMIT, url)).toString('utf8')) as unknown;
+    const text = (await readLimited(res.body, ANSWER_LIMIT, url)).toString('utf8');
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      throw new AirlockError('UPSTREAM_INVALID', `the snap store at ${url} answered with something that is not JSON`);
+    }
   }
   throw lastError;
 }
 
-async function readLimited(res: Response, limit: number, url: string): Promise<Buffer> {
+/** Reads an (attacker-controlled) answer, refusing and no longer reading one past `limit`. */
+async function readLimited(body: Dispatcher.ResponseData['body'], limit: number, url: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let total = 0;
-  if (!res.body) return Buffer.alloc(0);
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    total += chunk.length;
+  for await (const chunk of body) {
+    const buf = chunk as Buffer;
+    total += buf.length;
     if (total > limit) {
-      await res.body.cancel().catch(() => undefined);
+      body.on('error', () => undefined).destroy();
       throw new AirlockError('SIZE_MISMATCH', `the answer from ${url} is larger than ${limit} bytes`);
     }
-    chunks.push(Buffer.from(chunk));
+    chunks.push(buf);
   }
   return Buffer.concat(chunks, total);
 }
