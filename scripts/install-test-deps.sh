@@ -19,6 +19,17 @@ packages=(
   skopeo         # OCI fixtures and real client
   umoci          # builds OCI fixture images
   squashfs-tools # mksquashfs for snap fixtures
+  golang-go                         # builds the snapd-verify test helper (second snap assertion verifier)
+  golang-github-snapcore-snapd-dev  # snapd's own asserts package, for that helper (GOPATH mode)
+  golang-golang-x-crypto-dev        # its Go dependencies: the package declares none
+  golang-gopkg-tomb.v2-dev
+  golang-gopkg-yaml.v2-dev
+  golang-github-boltdb-bolt-dev     # and of snapd's store client, for the snapd-store-client helper
+  golang-golang-x-xerrors-dev
+  golang-gopkg-retry.v1-dev
+  golang-gopkg-macaroon.v1-dev
+  golang-github-juju-ratelimit-dev
+  golang-dbus-dev
 )
 
 SUDO=""

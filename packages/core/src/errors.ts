@@ -35,6 +35,7 @@ export const ERROR_CODES = [
   'UPSTREAM_INVALID',
   'UPSTREAM_REPLAY',
   'UPSTREAM_UNSIGNED',
+  'UPSTREAM_KEY_EXPIRED',
   // incomplete work the operator can finish later
   'BUNDLE_INCOMPLETE',
   // network and sources
@@ -75,6 +76,7 @@ export const VERIFICATION_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'UPSTREAM_INVALID',
   'UPSTREAM_REPLAY',
   'UPSTREAM_UNSIGNED',
+  'UPSTREAM_KEY_EXPIRED',
   'UPSTREAM_KEY_CHANGED',
   'CHANNEL_SIGNER_MISMATCH',
   'SITE_KEY_MISMATCH',

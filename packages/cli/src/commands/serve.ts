@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { AirlockError } from '@airlock/core';
 import { createRegistryHandler } from '@airlock/oci';
 import { startServer } from '@airlock/serve';
+import { createSnapStoreHandler } from '@airlock/snap';
 import { contextFor } from '../context.js';
 
 function parseListen(value: string): { host: string; port: number } {
@@ -21,7 +22,7 @@ export function registerServe(program: Command): void {
       const { host, port } = parseListen(opts.listen);
       const server = await startServer({
         root: `${home.publish}/current`,
-        handlers: [createRegistryHandler(`${home.publish}/current`)],
+        handlers: [createRegistryHandler(`${home.publish}/current`), createSnapStoreHandler(`${home.publish}/current`)],
         host,
         port,
         onRequest: (r) => output.info(`${r.method} ${r.path} ${r.status} ${r.bytes}`),
