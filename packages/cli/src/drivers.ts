@@ -3,8 +3,9 @@ import { aptDriver } from '@airlock/apt';
 import { filesDriver } from '@airlock/files';
 import { ociDriver } from '@airlock/oci';
 import { rpmDriver } from '@airlock/rpm';
+import { simplestreamsDriver } from '@airlock/simplestreams';
 
 /** Every content type this build of airlock knows. */
 export function defaultRegistry(): DriverRegistry {
-  return new DriverRegistry([filesDriver, aptDriver, ociDriver, rpmDriver]);
+  return new DriverRegistry([filesDriver, aptDriver, ociDriver, rpmDriver, simplestreamsDriver]);
 }
