@@ -18,7 +18,9 @@ packages=(
   docker-registry  # distribution: fixture upstream and push target for OCI
   skopeo         # OCI fixtures and real client
   umoci          # builds OCI fixture images
-  squashfs-tools # mksquashfs for snap fixtures
+  squashfs-tools # mksquashfs for snap and simplestreams fixtures
+  xz-utils       # xz for simplestreams bootloader fixtures
+  gpgv           # gpgv checks of published .sjson (what MAAS and sstream-mirror run)
 )
 
 SUDO=""
