@@ -33,8 +33,12 @@ export function parseSimplestreamsCatalog(raw: unknown): SimplestreamsCatalog {
   for (const key of ['max', 'bootloaderMax']) if (!Number.isSafeInteger(raw[key]) || (raw[key] as number) < 1 || (raw[key] as number) > 100) report(key, 'must be a whole number from 1 to 100');
   const digests = checkDocuments(raw.documents, report);
   const paths = new Map<string, string>();
-  list(raw.versions, 'versions', report).forEach((v, i) => checkVersion(v, `versions[${i}]`, digests, paths, report));
-  list(raw.custom, 'custom', report).forEach((v, i) => checkCustom(v, `custom[${i}]`, paths, report));
+  const versions = list(raw.versions, 'versions', report);
+  const custom = list(raw.custom, 'custom', report);
+  versions.forEach((v, i) => checkVersion(v, `versions[${i}]`, digests, paths, report));
+  custom.forEach((v, i) => checkCustom(v, `custom[${i}]`, paths, report));
+  unique(versions, (v) => [v.contentId, v.product, v.version], 'versions', report);
+  unique(custom, (v) => [v.product, v.version], 'custom', report);
   if (problems.length > 0) {
     if (problems.length === MAX_PROBLEMS) problems.push({ path: '', message: 'more problems were not listed' });
     throw invalid('MANIFEST_INVALID', 'simplestreams catalog', problems);
@@ -113,6 +117,17 @@ function checkItems(raw: unknown, at: string, paths: Map<string, string>, report
       if (seen !== undefined && seen !== identity) report(`${ia}.path`, `${item.path} is listed with two different sha256/size values`);
       paths.set(item.path, identity);
     }
+  });
+}
+
+/** One entry per (content id,) product and version: publish writes each once. */
+function unique(entries: unknown[], identity: (v: Record<string, unknown>) => unknown[], at: string, report: Report): void {
+  const seen = new Set<string>();
+  entries.forEach((v, i) => {
+    if (!isRecord(v)) return;
+    const key = JSON.stringify(identity(v));
+    if (seen.has(key)) report(`${at}[${i}]`, 'this product version is listed twice');
+    seen.add(key);
   });
 }
 
