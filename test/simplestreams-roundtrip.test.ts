@@ -114,6 +114,9 @@ describe.skipIf(!requireTools(...TOOLS))('simplestreams: fixture stream → expo
       expect(good.status, `${file}: ${good.stderr}`).toBe(0);
       expect(run('gpgv', ['--keyring', fixture.wrongKeyring, join(mirror, 'streams', file)]).status).not.toBe(0);
     }
+    // docs/maas.md: MAAS 3.8 takes keyring_data as `base64 -w0 site.gpg`.
+    const b64 = run('base64', ['-w0', siteKeyring]);
+    expect(Buffer.from(b64.stdout, 'base64').equals(await readFile(siteKeyring))).toBe(true);
     const index = JSON.parse(await readFile(join(mirror, 'streams/v1/index.json'), 'utf8'));
     expect(Object.keys(index.index).sort()).toEqual([BOOTLOADERS, CUSTOM, V3].sort());
 
