@@ -111,3 +111,16 @@ describe('simplestreams reverify + publish', () => {
     expect(Object.keys(versions)).toEqual(['20250601', '20250701', '20250801']);
   });
 });
+
+describe('simplestreams reverify: insecure exports', () => {
+  it('a catalog exported with insecure: true and no keyring is still verified with the key the site pinned (regression: insecure skipped the pin)', async () => {
+    const root = await tempDir();
+    const stream = await memoryStream();
+    const other = await memoryStream();
+    const { catalog, vault } = await exportToVault(stream, spec({ insecure: true, keyring: undefined }, root), root);
+    expect(catalog.keyring).toBeNull();
+    await expectCode(site(stream, root, catalog, vault, testUpstreamTrust({ keys: [other.publicKey] })), 'SIGNER_UNTRUSTED');
+    const mirror = await site(stream, join(root, 'ok'), catalog, vault, testUpstreamTrust({ keys: [stream.publicKey] }));
+    expect((await checkPublishedMirror(mirror)).problems).toEqual([]);
+  });
+});
