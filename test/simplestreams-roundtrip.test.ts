@@ -14,7 +14,7 @@ const BOOTLOADERS = 'com.ubuntu.maas:stable:1:bootloader-download';
 const CENTOS = 'com.ubuntu.maas:stable:centos-bases-download';
 const CUSTOM = 'com.ubuntu.maas:airlock:custom-bases-download';
 
-type Doc = { products: Record<string, Record<string, any>> };
+type Doc = { products: Record<string, Record<string, any>>; updated?: string };
 
 function source(name: string, url: string, extra: string[]): string[] {
   return [`  - type: simplestreams`, `    name: ${name}`, `    url: ${url}`, ...extra.map((l) => `    ${l}`)];
