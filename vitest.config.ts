@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const pkg = (name: string): string => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
-const packages = ['core', 'pgp', 'compress', 'bundle', 'state', 'fetch', 'vault', 'files', 'depsolve', 'apt', 'rpm', 'oci', 'snap', 'engine', 'serve', 'cli', 'test-utils'];
+const packages = ['core', 'pgp', 'compress', 'bundle', 'state', 'fetch', 'vault', 'files', 'depsolve', 'apt', 'rpm', 'oci', 'simplestreams', 'snap', 'engine', 'serve', 'cli', 'test-utils'];
 
 export default defineConfig({
   resolve: {

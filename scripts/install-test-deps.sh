@@ -18,7 +18,9 @@ packages=(
   docker-registry  # distribution: fixture upstream and push target for OCI
   skopeo         # OCI fixtures and real client
   umoci          # builds OCI fixture images
-  squashfs-tools # mksquashfs for snap fixtures
+  squashfs-tools # mksquashfs for snap and simplestreams fixtures
+  xz-utils       # xz for simplestreams bootloader fixtures
+  gpgv           # gpgv checks of published .sjson (what MAAS and sstream-mirror run)
   golang-go                         # builds the snapd-verify test helper (second snap assertion verifier)
   golang-github-snapcore-snapd-dev  # snapd's own asserts package, for that helper (GOPATH mode)
   golang-golang-x-crypto-dev        # its Go dependencies: the package declares none

@@ -21,11 +21,20 @@ export interface Artifact {
   label: string;
 }
 
+/** A named part of a source (an image version, a package) that `airlock plan` lists with its sizes. */
+export interface PlanGroup {
+  label: string;
+  /** Digests of the artifacts this part needs; parts may share artifacts. */
+  digests: Digest[];
+}
+
 export interface ResolveResult<Catalog> {
   /** The source's full desired state; travels in the bundle as a canonical JSON blob. */
   catalog: Catalog;
   /** Every blob the catalog needs, shipped or not. The engine decides what this bundle carries. */
   artifacts: Artifact[];
+  /** Optional per-part breakdown for `airlock plan` (what each part needs and what of it is new). */
+  groups?: PlanGroup[];
 }
 
 export interface DownloadOptions {

@@ -47,6 +47,7 @@ export function registerExport(program: Command): void {
       output.line(`${plan.id}: ${plan.base ? `incremental on ${plan.base.id}` : 'full bundle'}`);
       for (const s of plan.sources) {
         output.line(`  ${s.type}/${s.name}: ${s.artifacts} artifact(s), ${formatSize(s.bytes)}; new: ${s.newBlobs}, ${formatSize(s.newBytes)}`);
+        for (const g of s.groups ?? []) output.line(`    ${g.label}: ${g.artifacts} file(s), ${formatSize(g.bytes)}; new: ${g.newBlobs}, ${formatSize(g.newBytes)}`);
       }
       output.line(`would ship ${plan.carried.blobs} blob(s), ${formatSize(plan.carried.bytes)} in ${plan.volumes} volume(s) of at most ${formatSize(plan.maxVolumeSize)} (${plan.compression})`);
     });

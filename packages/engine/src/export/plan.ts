@@ -18,7 +18,16 @@ export interface PlanResult {
   volumes: number;
   carried: { blobs: number; bytes: number };
   total: { blobs: number; bytes: number };
-  sources: Array<{ type: string; name: string; artifacts: number; bytes: number; newBlobs: number; newBytes: number }>;
+  sources: Array<{ type: string; name: string; artifacts: number; bytes: number; newBlobs: number; newBytes: number; groups?: PlanGroupResult[] }>;
+}
+
+/** One part of a source as its driver named it (e.g. an image version), with its sizes. */
+export interface PlanGroupResult {
+  label: string;
+  artifacts: number;
+  bytes: number;
+  newBlobs: number;
+  newBytes: number;
 }
 
 /** What `export` would ship now, without downloading carried blobs or writing a bundle. */
@@ -52,7 +61,12 @@ export async function planExport(options: {
       total: totals(selection.blobs.values()),
       sources: sources.map((s) => {
         const fresh = totals(s.artifacts.filter((a) => carried.has(a.digest)));
-        return { type: s.type, name: s.name, artifacts: s.artifacts.length, bytes: totals(s.artifacts).bytes, newBlobs: fresh.blobs, newBytes: fresh.bytes };
+        const groups = s.groups?.map((g): PlanGroupResult => {
+          const parts = g.digests.flatMap((d) => selection.blobs.get(d) ?? []);
+          const groupFresh = totals(parts.filter((a) => carried.has(a.digest)));
+          return { label: g.label, artifacts: parts.length, bytes: totals(parts).bytes, newBlobs: groupFresh.blobs, newBytes: groupFresh.bytes };
+        });
+        return { type: s.type, name: s.name, artifacts: s.artifacts.length, bytes: totals(s.artifacts).bytes, newBlobs: fresh.blobs, newBytes: fresh.bytes, ...(groups ? { groups } : {}) };
       }),
     };
   } finally {

@@ -8,6 +8,7 @@ import {
   type Artifact,
   type Digest,
   type Fetcher,
+  type PlanGroup,
   type Progress,
 } from '@airlock/core';
 import type { ExportConfig } from '../config.js';
@@ -19,6 +20,7 @@ export interface ResolvedSource {
   name: string;
   catalog: Artifact;
   artifacts: Artifact[];
+  groups?: PlanGroup[];
 }
 
 /** Runs every driver's resolve (online) and stores each catalog as a canonical JSON blob in the cache. */
@@ -51,6 +53,7 @@ export async function resolveSources(
       name: source.name,
       catalog: { digest, size: bytes.length, source: { kind: 'file', path }, label: `${source.type}/${source.name} catalog` },
       artifacts: result.artifacts,
+      ...(result.groups ? { groups: result.groups } : {}),
     });
   }
   return resolved;
