@@ -99,4 +99,16 @@ export const SITE_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (kind, id)
   ) WITHOUT ROWID;
   `,
+  `
+  -- The exporter keys allowed to sign each channel's bundles: the key that signed its first bundle
+  -- ('first-use'), or keys the operator named ('operator'). A bundle by any other trusted key is
+  -- refused, so one exporter key cannot take over or burn another's channel.
+  CREATE TABLE channel_signers (
+    channel     TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    origin      TEXT NOT NULL CHECK (origin IN ('first-use', 'operator')),
+    bound_at    TEXT NOT NULL,
+    PRIMARY KEY (channel, fingerprint)
+  ) WITHOUT ROWID;
+  `,
 ];
