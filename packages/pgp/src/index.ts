@@ -5,3 +5,4 @@ export { normalizeFingerprint } from './fingerprint.js';
 export { Keyring } from './keyring.js';
 export { mergeKeyUpdate } from './merge-key.js';
 export type { SignatureCheck, VerifyOptions } from './verify-packets.js';
+export { keyValidity, type KeyValidity } from './key-validity.js';

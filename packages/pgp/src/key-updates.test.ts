@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectCode, requireTools } from '@airlock/test-utils';
 import { createGpgHome, type GpgHome } from './__tests__/gpg-home.js';
-import { Keyring, mergeKeyUpdate, readPublicKeys } from './index.js';
+import { keyValidity, Keyring, mergeKeyUpdate, readPublicKeys } from './index.js';
 
 const DAY = 24 * 3600 * 1000;
 const text = 'Origin: Upstream\nSuite: noble\n';
@@ -52,6 +52,7 @@ describe.skipIf(!requireTools('gpg'))('key updates and key validity at verificat
     const keyring = await Keyring.fromKeys([await exported(fingerprint, 'expired.gpg')]);
     const refused = await expectCode(keyring.verifyDetached(text, signature), 'SIGNER_UNTRUSTED');
     expect(refused.details?.unusable).toEqual([{ fingerprint, reason: expect.stringMatching(/^expired at 2020-12-31/) }]);
+    expect(await keyValidity(await exported(fingerprint, 'expired.gpg'))).toEqual([{ fingerprint, state: 'expired', expires: expect.any(Date) }]);
     // The signature itself is sound: judged at a time the key was valid, it verifies.
     expect((await keyring.verifyDetached(text, signature, { now: new Date('2020-07-01T00:00:00Z') })).fingerprint).toBe(fingerprint);
   });
@@ -78,6 +79,8 @@ describe.skipIf(!requireTools('gpg'))('key updates and key validity at verificat
     const merged = await mergeKeyUpdate(pinned, await exported(fingerprint, 'revoked-new.gpg'));
     const refused = await expectCode((await Keyring.fromKeys([merged.binary])).verifyDetached(text, signature), 'SIGNER_UNTRUSTED');
     expect(refused.details?.unusable).toEqual([{ fingerprint, reason: 'was revoked' }]);
+    expect((await keyValidity(pinned))[0]?.state).toBe('valid');
+    expect((await keyValidity(merged.armored))[0]?.state).toBe('revoked');
   });
 
   it('regression: a key update merges only what the primary key signed, not a third-party certification or a forged revocation', async () => {

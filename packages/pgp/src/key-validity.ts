@@ -1,5 +1,5 @@
 import type { SignaturePacket } from 'openpgp';
-import type { ParsedPublicKey } from './public-keys.js';
+import { parsePublicKeys, type ParsedPublicKey } from './public-keys.js';
 import { reason } from './reason.js';
 
 export interface Unusable {
@@ -24,4 +24,31 @@ export async function keyUnusableNow(issuer: ParsedPublicKey, packet: SignatureP
     if (expires instanceof Date && expires.getTime() <= now.getTime()) return { fingerprint, reason: `expired at ${expires.toISOString()}` };
     return { fingerprint, reason: `has no valid signing key now (${reason(err)})` };
   }
+}
+
+export interface KeyValidity {
+  fingerprint: string;
+  /** 'unusable': no valid self-signature or signing key, for another reason. */
+  state: 'valid' | 'revoked' | 'expired' | 'unusable';
+  /** When the primary key expires; null when it never does (or cannot be told). */
+  expires: Date | null;
+}
+
+/** Whether each key in `data` can sign at `now`, for `airlock trust list` and the like. */
+export async function keyValidity(data: string | Uint8Array, now = new Date()): Promise<KeyValidity[]> {
+  const result: KeyValidity[] = [];
+  for (const parsed of await parsePublicKeys(data)) {
+    const { key, info } = parsed;
+    const expiry = await key.getExpirationTime().catch(() => null);
+    const expires = expiry instanceof Date ? expiry : null;
+    let state: KeyValidity['state'] = 'valid';
+    try {
+      await key.getSigningKey(undefined, now);
+    } catch {
+      if (await key.isRevoked(undefined, undefined, now).catch(() => false)) state = 'revoked';
+      else state = expires && expires.getTime() <= now.getTime() ? 'expired' : 'unusable';
+    }
+    result.push({ fingerprint: info.fingerprint, state, expires });
+  }
+  return result;
 }

@@ -4,6 +4,7 @@ import { AirlockError, asAirlockError, ensureDir, type Artifact, type ExportCont
 import { Keyring } from '@airlock/pgp';
 import { checkFileAgainstRepomd, isCarriedExtra } from './metadata-file.js';
 import { openDecompressed } from './decompress.js';
+import { insecureWarning } from './insecure.js';
 import { keyData } from './upstream-keys.js';
 import { findFileOwners } from './parse-filelists.js';
 import { parsePrimary } from './parse-primary.js';
@@ -18,6 +19,7 @@ const MAX_REPOMD_BYTES = 16 * 1024 * 1024;
  * streamed) → the requested packages and their closure → catalog + artifacts.
  */
 export async function resolveRpm(spec: RpmSpec, ctx: ExportContext): Promise<ResolveResult<RpmCatalog>> {
+  if (spec.insecure) ctx.progress.warn(insecureWarning(spec.name));
   const gpgkeys = await readKeys(spec);
   const repomd = await ctx.fetcher.getBytes(new URL('repodata/repomd.xml', spec.url).toString(), { maxBytes: MAX_REPOMD_BYTES });
   const repomdAsc = spec.repoGpgcheck ? await fetchSignature(spec, ctx) : null;

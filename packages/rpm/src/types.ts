@@ -44,7 +44,10 @@ export interface RpmSpec {
   url: string;
   /** Absolute paths of armored or binary upstream public keys. */
   gpgkey: string[];
+  /** Verify repomd.xml.asc against gpgkey; false only with insecure. */
   repoGpgcheck: boolean;
+  /** The operator accepts mirroring this repo unverified (no gpgkey); warned about at every step. */
+  insecure: boolean;
   /** Requested packages, or undefined to mirror the whole repo. */
   packages?: PackageRequest[];
   dependencies: boolean;

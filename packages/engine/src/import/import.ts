@@ -6,6 +6,7 @@ import { Snapshots, Vault } from '@airlock/vault';
 import type { AirlockHome } from '../home.js';
 import { withLock } from '../lock.js';
 import type { DriverRegistry } from '../registry.js';
+import { bindChannelSigner } from '../site/channel-signers.js';
 import { bundleKeyring, manifestVerifier } from '../site/keyring.js';
 import { publishSite } from '../site/publish.js';
 import { ensureSiteKey } from '../site-key.js';
@@ -38,7 +39,7 @@ export interface ImportResult {
 }
 
 /**
- * verify signature → anti-replay → ingest the volumes at hand → when the bundle is whole, check
+ * verify signature → channel signer → anti-replay → ingest the volumes at hand → when the bundle is whole, check
  * every needed blob, reverify, publish into a new snapshot and switch to it.
  */
 export async function importBundle(options: ImportOptions): Promise<ImportResult> {
@@ -48,6 +49,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     try {
       const verified = await readManifest(options.bundle, manifestVerifier(await bundleKeyring(state)), options.now ? { now: options.now } : {});
       const { manifest, sha256 } = verified;
+      await bindChannelSigner(state, manifest, verified.signer, options.progress);
       checkSequence(manifest, sha256, state);
       state.upsertBundle({
         manifestSha256: sha256,
