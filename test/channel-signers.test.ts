@@ -3,22 +3,22 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { createGpgHome, requireTools, tempDir } from '@airlock/test-utils';
 import { airlock, airlockJson } from './support/cli.js';
-import { writeExporterKey } from './support/exporter-key.js';
 import { makeScenario, type Scenario } from './support/scenario.js';
 
 interface ChannelsJson {
   channels: Array<{ channel: string; lastSequence: number | null; signers: Array<{ fingerprint: string; origin: string; trusted: boolean }> }>;
 }
 
-/** A second exporter on the same channel: its own key, config and export home. */
+/** A second exporter on the same channel: its own key (from airlock key generate), config and export home. */
 async function secondExporter(s: Scenario): Promise<{ config: string; fingerprint: string; publicKey: string; exportTo(n: number): Promise<number | null> }> {
-  const key = await writeExporterKey(join(s.root, 'keys-b'), 'exporter b');
+  const key = await airlockJson<{ fingerprint: string; publicKey: string; privateKey: string }>(['key', 'generate', '--name', 'exporter-b', '--out', join(s.root, 'keys-b')]);
+  expect(key.result.code, key.result.stderr).toBe(0);
   const config = join(s.root, 'airlock-b.yaml');
-  await writeFile(config, (await readFile(s.config, 'utf8')).replace('keys/exporter.key', 'keys-b/exporter.key'));
+  await writeFile(config, (await readFile(s.config, 'utf8')).replace('keys/exporter.key', key.json.privateKey));
   return {
     config,
-    fingerprint: key.fingerprint,
-    publicKey: key.publicKey,
+    fingerprint: key.json.fingerprint,
+    publicKey: key.json.publicKey,
     exportTo: async (n) => (await airlock(['--home', join(s.root, 'export-b'), 'export', '-c', config, '-o', s.bundle(n)])).code,
   };
 }
@@ -59,6 +59,12 @@ describe('channel bindings from the command line', () => {
     const untrusted = await airlockJson<{ error: { code: string } }>([...site, 'trust', 'channel', 'test-site', '--key', 'AB'.repeat(20)]);
     expect(untrusted.json.error.code).toBe('TRUST_UNKNOWN_KEY');
     expect((await airlock([...site, 'trust', 'channel', 'test-site'])).code).toBe(2);
+
+    // Removing a key leaves its channels bound to it: no other key takes them over by default.
+    expect((await airlock([...site, 'trust', 'remove', b.fingerprint])).code).toBe(0);
+    expect((await airlockJson<{ error: { code: string } }>([...site, 'trust', 'remove', b.fingerprint])).json.error.code).toBe('TRUST_UNKNOWN_KEY');
+    const orphaned = await airlockJson<ChannelsJson>([...site, 'trust', 'channels']);
+    expect(orphaned.json.channels[0]?.signers).toEqual([expect.objectContaining({ fingerprint: b.fingerprint, trusted: false })]);
   });
 
   it('trust add --channel binds a new channel to the named key before any bundle arrives', async () => {
