@@ -52,5 +52,13 @@ describe('parseRpmSpec', () => {
     expect(problemPaths({ insecure: true, gpgkey: 'k.asc' })).toEqual(['sources[3].insecure']);
     expect(problemPaths({ insecure: true, repoGpgcheck: true })).toEqual(['sources[3].insecure']);
     expect(problemPaths({ insecure: 'yes', gpgkey: 'k.asc' })).toEqual(['sources[3].insecure']);
+    expect(problemPaths({ insecure: true, gpgcheck: true })).toEqual(['sources[3].insecure']);
+  });
+
+  it('accepts package signatures (gpgcheck) instead of a repo signature, as for EPEL', () => {
+    const spec = parseRpmSpec({ type: 'rpm', name: 'epel', url: 'http://x/repo/', gpgkey: 'epel.asc', repoGpgcheck: false, gpgcheck: true }, '', '/');
+    expect(spec).toMatchObject({ insecure: false, repoGpgcheck: false, gpgcheck: true });
+    expect(parseRpmSpec({ type: 'rpm', name: 'r', url: 'http://x/repo/', gpgkey: 'k.asc' }, '', '/').gpgcheck).toBe(false);
+    expect(problemPaths({ gpgkey: 'k.asc', gpgcheck: 'yes' })).toEqual(['sources[3].gpgcheck']);
   });
 });

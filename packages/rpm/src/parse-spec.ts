@@ -3,7 +3,7 @@ import { invalid, specFields, type FieldProblem } from '@airlock/core';
 import { parseRequest } from './dependency.js';
 import type { PackageRequest, RpmSpec } from './types.js';
 
-const SPEC_KEYS = ['type', 'name', 'url', 'gpgkey', 'repoGpgcheck', 'insecure', 'packages', 'dependencies', 'arch', 'repodataCompression'];
+const SPEC_KEYS = ['type', 'name', 'url', 'gpgkey', 'repoGpgcheck', 'gpgcheck', 'insecure', 'packages', 'dependencies', 'arch', 'repodataCompression'];
 
 /** Validates one `rpm` config entry, listing every bad field (CONFIG_INVALID). */
 export function parseRpmSpec(input: unknown, at: string, configDir: string): RpmSpec {
@@ -16,7 +16,9 @@ export function parseRpmSpec(input: unknown, at: string, configDir: string): Rpm
   if (typeof insecure !== 'boolean') problems.push({ path: field('insecure'), message: 'must be true or false' });
   const repoGpgcheck = raw.repoGpgcheck ?? insecure !== true;
   if (typeof repoGpgcheck !== 'boolean') problems.push({ path: field('repoGpgcheck'), message: 'must be true or false' });
-  checkVerification({ gpgkey, insecure, repoGpgcheck, raw, field, problems });
+  const gpgcheck = raw.gpgcheck ?? false;
+  if (typeof gpgcheck !== 'boolean') problems.push({ path: field('gpgcheck'), message: 'must be true or false' });
+  checkVerification({ gpgkey, insecure, repoGpgcheck, gpgcheck, raw, field, problems });
   const dependencies = raw.dependencies ?? true;
   if (typeof dependencies !== 'boolean') problems.push({ path: field('dependencies'), message: 'must be true or false' });
   const arch = raw.arch === undefined ? undefined : stringList(raw.arch, field('arch'), problems);
@@ -34,6 +36,7 @@ export function parseRpmSpec(input: unknown, at: string, configDir: string): Rpm
     url: url as string,
     gpgkey,
     repoGpgcheck: repoGpgcheck as boolean,
+    gpgcheck: gpgcheck as boolean,
     insecure: insecure as boolean,
     ...(packages ? { packages } : {}),
     dependencies: dependencies as boolean,
@@ -43,25 +46,28 @@ export function parseRpmSpec(input: unknown, at: string, configDir: string): Rpm
 }
 
 /**
- * A source is verified (gpgkey, and repomd.xml.asc checked against it) unless the operator says
- * `insecure: true`: an unverified mirror would be re-signed with the site key, and clients'
- * repo_gpgcheck would then vouch for whatever the network served.
+ * A source is verified unless the operator says `insecure: true`: repomd.xml.asc checked against
+ * gpgkey (repoGpgcheck, the default), or each package's own signature (gpgcheck), or both. An
+ * unverified mirror would be re-signed with the site key, and clients' repo_gpgcheck would then
+ * vouch for whatever the network served.
  */
-function checkVerification(o: { gpgkey: string[]; insecure: unknown; repoGpgcheck: unknown; raw: Record<string, unknown>; field: (k: string) => string; problems: FieldProblem[] }): void {
-  const { gpgkey, insecure, repoGpgcheck, raw, field, problems } = o;
+function checkVerification(o: { gpgkey: string[]; insecure: unknown; repoGpgcheck: unknown; gpgcheck: unknown; raw: Record<string, unknown>; field: (k: string) => string; problems: FieldProblem[] }): void {
+  const { gpgkey, insecure, repoGpgcheck, gpgcheck, raw, field, problems } = o;
   if (insecure === true) {
-    if (raw.gpgkey !== undefined) problems.push({ path: field('insecure'), message: 'insecure: true and gpgkey contradict each other: keep gpgkey (verified) or remove it (insecure)' });
-    else if (repoGpgcheck === true) problems.push({ path: field('insecure'), message: 'insecure: true and repoGpgcheck: true contradict each other' });
+    const contradicts = raw.gpgkey !== undefined ? 'gpgkey' : repoGpgcheck === true ? 'repoGpgcheck: true' : gpgcheck === true ? 'gpgcheck: true' : undefined;
+    if (contradicts) problems.push({ path: field('insecure'), message: `insecure: true and ${contradicts} contradict each other: keep the verification (and drop insecure) or remove it` });
     return;
   }
   if (insecure !== false) return;
   if (gpgkey.length === 0 && raw.gpgkey === undefined) {
     problems.push({
       path: field('gpgkey'),
-      message: "required: the upstream repo's public key(s) (a path or list of paths), so repomd.xml is verified; set insecure: true only to mirror this repo unverified",
+      message: "required: the upstream repo's public key(s) (a path or list of paths), so repomd.xml (or each package) is verified; set insecure: true only to mirror this repo unverified",
     });
   }
-  if (repoGpgcheck === false) problems.push({ path: field('repoGpgcheck'), message: 'repoGpgcheck: false mirrors repomd.xml unverified: remove it, or set insecure: true to accept that' });
+  if (repoGpgcheck === false && gpgcheck !== true) {
+    problems.push({ path: field('repoGpgcheck'), message: "repoGpgcheck: false leaves repomd.xml unverified: set gpgcheck: true to verify each package's signature instead, or insecure: true to accept that" });
+  }
 }
 
 function parsePackages(raw: unknown, at: string, problems: FieldProblem[]): PackageRequest[] {
