@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createReadStream } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -105,6 +105,27 @@ describe.skipIf(!requireTools('rpmbuild', 'createrepo_c', 'gpg'))('rpm reverify 
     const asc = await signer.signDetachedArmored(Buffer.from(catalog.repomd, 'base64'));
     await expectCode(rpmDriver.reverify!(altered((c) => (c.repomdAsc = Buffer.from(asc).toString('base64'))), ctx()), 'SIGNER_UNTRUSTED');
     expect(() => altered((c) => (c.repomdAsc = null))).toThrow(expect.objectContaining({ code: 'MANIFEST_INVALID' }));
+  });
+
+  it('regression: repomd.xml is verified only with the repo keys the site pins, not the gpgkeys the catalog carries (SIGNER_UNTRUSTED)', async () => {
+    const stranger = await generateKey({ name: 'stranger' });
+    const pinnedElsewhere = testUpstreamTrust({ keys: [stranger.armoredPublicKey] });
+    await expectCode(rpmDriver.reverify!(catalog, { ...ctx(), upstream: pinnedElsewhere }), 'SIGNER_UNTRUSTED');
+    const pinnedRight = testUpstreamTrust({ keys: [await readFile(join(root, 'upstream', 'upstream.asc'))] });
+    await rpmDriver.reverify!(catalog, { ...ctx(), upstream: pinnedRight });
+  });
+
+  it('regression: an unsigned catalog is refused when the site pins keys for the source (UPSTREAM_UNSIGNED), and published with a loud warning when it does not', async () => {
+    const unsigned = altered((c) => {
+      c.repoGpgcheck = false;
+      c.repomdAsc = null;
+      c.gpgkeys = [];
+    });
+    const pins = testUpstreamTrust({ keys: [await readFile(join(root, 'upstream', 'upstream.asc'))] });
+    await expectCode(rpmDriver.reverify!(unsigned, { ...ctx(), upstream: pins }), 'UPSTREAM_UNSIGNED');
+    const warnings: string[] = [];
+    await rpmDriver.reverify!(unsigned, { ...ctx(), progress: { ...silentProgress, warn: (m) => warnings.push(m) } });
+    expect(warnings).toEqual([expect.stringContaining('rpm/fx is INSECURE')]);
   });
 
   it('refuses primary metadata that is not the file repomd.xml names (DIGEST_MISMATCH)', async () => {

@@ -59,6 +59,14 @@ describe.skipIf(!requireTools('dpkg-deb', 'apt-ftparchive', 'gpg', 'xz'))('apt r
     expect(await readdir(join(root, 'pool/main/l/libbaz'))).toEqual(['libbaz_1.0-1_amd64.deb']);
   });
 
+  it('regression: reverify trusts only the archive keys the site pins, not the keyring the catalog carries (SIGNER_UNTRUSTED)', async () => {
+    const { dir, catalog, vault } = await fixtureCatalog();
+    const sitePins = testUpstreamTrust({ keys: [await readFile(join(dir, 'up', 'keys', 'wrong.gpg'))] });
+    await expectCode(reverifyApt(catalog, { sourceName: 'fixture', vault, progress: silentProgress, upstream: sitePins }), 'SIGNER_UNTRUSTED');
+    const archivePins = testUpstreamTrust({ keys: [await readFile(join(dir, 'up', 'keys', 'archive.gpg'))] });
+    await reverifyApt(catalog, { sourceName: 'fixture', vault, progress: silentProgress, upstream: archivePins });
+  });
+
   it('refuses a carried stanza that is not in the signed Packages (UPSTREAM_INVALID)', async () => {
     const { catalog, ctx } = await fixtureCatalog();
     const bad = clone(catalog);

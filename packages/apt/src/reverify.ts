@@ -8,7 +8,9 @@ import { verifyRelease } from './verify-release.js';
 
 /**
  * Offline proof that the carried packages are what upstream signed: the carried Release verifies
- * against the carried upstream keyring (which the exporter's signature over the bundle pins);
+ * against the archive keys this site pins for the source (the keyring the catalog carries is only
+ * an offer: pinned on the source's first import, refused with UPSTREAM_KEY_CHANGED when it brings
+ * a key the site has not accepted, merged when it updates a pinned key);
  * every carried Packages blob is the one that Release lists (the vault already checked its bytes
  * against that digest); and every carried stanza occurs verbatim in that Packages file, so each
  * .deb's SHA256 and Size are the ones upstream signed. Valid-Until is checked at export, not
@@ -16,7 +18,7 @@ import { verifyRelease } from './verify-release.js';
  */
 export async function reverifyApt(catalog: AptCatalog, ctx: ImportContext): Promise<void> {
   const { keyring: armored, dists } = parseAptCatalog(catalog);
-  const keyring = await Keyring.fromKeys([armored]);
+  const keyring = await Keyring.fromKeys(await ctx.upstream.openpgpKeys([armored], `the archive keyring of apt/${ctx.sourceName}`));
   for (const dist of dists) {
     const label = `apt/${ctx.sourceName} ${dist.suite}`;
     const release = await verifyRelease(dist.release, keyring, `${label} Release`);

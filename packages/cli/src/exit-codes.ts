@@ -24,7 +24,8 @@ Exit codes:
   1  failure (network, disk, state)
   2  usage or configuration error
   3  verification failure: bad or untrusted signature, checksum mismatch, replayed or
-     expired bundle, hostile archive entry, missing base
+     expired bundle, hostile archive entry, missing base, a signer the channel is not
+     bound to, an upstream key the site has not pinned, a receipt from another site key
   4  incomplete: volumes are still missing (import what you have, bring the rest later)
   5  another airlock process holds this home's lock`;
 

@@ -10,6 +10,8 @@ export * from './import/import.js';
 export * from './import/ingest.js';
 export * from './verify.js';
 export * from './site/trust.js';
+export * from './site/trust-channels.js';
+export * from './site/trust-upstream.js';
 export * from './site/rollback.js';
 export * from './site/status.js';
 export * from './site/receipt.js';

@@ -5,6 +5,7 @@ import { SiteState } from '@airlock/state';
 import type { AirlockHome } from './home.js';
 import { presentVolumes } from './import/volume-files.js';
 import { runVolumeTask } from './volume-task.js';
+import { checkChannelSigner, type ChannelBinding } from './site/channel-signers.js';
 import { bundleKeyring, manifestVerifier } from './site/keyring.js';
 
 export interface VerifyReport {
@@ -13,6 +14,11 @@ export interface VerifyReport {
   sequence: number;
   base: { sequence: number; id: string } | null;
   signer: string;
+  /**
+   * 'bound': the channel belongs to this signer; 'first-use': the site has not seen the channel,
+   * import would bind it to this signer; 'not-checked': verified with --trust files, not the site.
+   */
+  channelBinding: ChannelBinding | 'not-checked';
   createdAt: string;
   expiresAt: string;
   volumes: Array<{ number: number; name: string; status: 'ok' | 'missing' | 'failed'; code?: ErrorCode; message?: string }>;
@@ -22,17 +28,18 @@ export interface VerifyReport {
 
 /**
  * Checks a bundle without side effects: the manifest signature against the trust store (or the
- * --trust files), then every byte of every volume present against the signed manifest.
+ * --trust files), that its signer may sign the channel (CHANNEL_SIGNER_MISMATCH), then every byte of every volume present against the signed manifest.
  */
 export async function verifyBundle(options: { bundle: string; home?: AirlockHome; trustFiles?: string[]; volumes?: string[]; progress: Progress; now?: Date }): Promise<VerifyReport> {
   const state = options.trustFiles?.length || !options.home ? null : SiteState.open(options.home.stateDb);
-  let keyring;
+  let verified;
+  let channelBinding: VerifyReport['channelBinding'] = 'not-checked';
   try {
-    keyring = await bundleKeyring(state, options.trustFiles);
+    verified = await readManifest(options.bundle, manifestVerifier(await bundleKeyring(state, options.trustFiles)), options.now ? { now: options.now } : {});
+    if (state && options.home) channelBinding = await checkChannelSigner(options.home, state, verified.manifest, verified.signer);
   } finally {
     state?.close();
   }
-  const verified = await readManifest(options.bundle, manifestVerifier(keyring), options.now ? { now: options.now } : {});
   const { manifest } = verified;
   const present = new Map((await presentVolumes(manifest, dirname(verified.path), options.volumes)).map((p) => [p.volume.number, p.path]));
   const volumes: VerifyReport['volumes'] = [];
@@ -51,6 +58,7 @@ export async function verifyBundle(options: { bundle: string; home?: AirlockHome
     sequence: manifest.sequence,
     base: manifest.base,
     signer: verified.signer,
+    channelBinding,
     createdAt: manifest.createdAt,
     expiresAt: manifest.expiresAt,
     volumes,

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { requireTools } from '@airlock/test-utils';
-import { createGpgHome, type GpgHome } from './__tests__/gpg-home.js';
+import { createGpgHome, type GpgHome } from '@airlock/test-utils';
 import { binaryKeyring, generateKey, Keyring, loadSigner, readPublicKeys } from './index.js';
 
 async function gpgHome(): Promise<GpgHome> {

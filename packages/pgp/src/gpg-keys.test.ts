@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectCode, requireTools } from '@airlock/test-utils';
-import { createGpgHome, type GpgHome } from './__tests__/gpg-home.js';
+import { createGpgHome, type GpgHome } from '@airlock/test-utils';
 import { Keyring, loadSigner, readPublicKeys } from './index.js';
 
 const KEYS = [

@@ -4,4 +4,5 @@ export { readPublicKeys, binaryKeyring, type PublicKeyInfo } from './public-keys
 export { normalizeFingerprint } from './fingerprint.js';
 export { Keyring } from './keyring.js';
 export { mergeKeyUpdate } from './merge-key.js';
-export type { SignatureCheck } from './verify-packets.js';
+export type { SignatureCheck, VerifyOptions } from './verify-packets.js';
+export { keyValidity, type KeyValidity } from './key-validity.js';

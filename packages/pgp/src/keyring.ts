@@ -2,7 +2,7 @@ import { readClearsigned } from './clearsigned.js';
 import { toBytes } from './input.js';
 import { parsePublicKeys, type ParsedPublicKey, type PublicKeyInfo } from './public-keys.js';
 import { readDetachedSignature } from './signature-packets.js';
-import { verifyPackets, type SignatureCheck } from './verify-packets.js';
+import { verifyPackets, type SignatureCheck, type VerifyOptions } from './verify-packets.js';
 
 /** A set of trusted public keys that signatures are checked against. */
 export class Keyring {
@@ -26,16 +26,19 @@ export class Keyring {
     return new Keyring([...byFingerprint.values()]);
   }
 
-  /** `signature` is armored or binary. The whole document is checked before anything is returned. */
-  async verifyDetached(data: Uint8Array | string, signature: string | Uint8Array): Promise<SignatureCheck> {
+  /**
+   * `signature` is armored or binary. The whole document is checked before anything is returned,
+   * and the signing key must be valid (not revoked, not expired) at `options.now`, default now.
+   */
+  async verifyDetached(data: Uint8Array | string, signature: string | Uint8Array, options: VerifyOptions = {}): Promise<SignatureCheck> {
     const packets = await readDetachedSignature(signature);
-    return verifyPackets(packets, this.#keys, { binary: toBytes(data) });
+    return verifyPackets(packets, this.#keys, { binary: toBytes(data) }, options);
   }
 
   /** Verifies a clearsigned document (InRelease, .sjson) and returns the signed text only. */
-  async verifyClearsigned(text: string): Promise<SignatureCheck & { body: string }> {
+  async verifyClearsigned(text: string, options: VerifyOptions = {}): Promise<SignatureCheck & { body: string }> {
     const document = await readClearsigned(text);
-    const check = await verifyPackets(document.packets, this.#keys, { text: document.signedText });
+    const check = await verifyPackets(document.packets, this.#keys, { text: document.signedText }, options);
     return { ...check, body: document.body };
   }
 }

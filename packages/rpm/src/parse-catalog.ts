@@ -4,7 +4,7 @@ import { isSafeHref } from './repomd.js';
 import type { RpmCatalog } from './types.js';
 
 const MAX_PROBLEMS = 100;
-const KEYS = ['version', 'url', 'gpgkeys', 'repoGpgcheck', 'repomd', 'repomdAsc', 'metadata', 'packages', 'unsatisfied', 'repodataCompression'];
+const KEYS = ['version', 'url', 'gpgkeys', 'repoGpgcheck', 'gpgcheck', 'repomd', 'repomdAsc', 'metadata', 'packages', 'unsatisfied', 'repodataCompression'];
 const PACKAGE_KEYS = ['name', 'arch', 'epoch', 'version', 'release', 'href', 'digest', 'size'];
 const METADATA_KEYS = ['type', 'href', 'digest', 'size'];
 
@@ -23,6 +23,7 @@ export function parseRpmCatalog(raw: unknown): RpmCatalog {
   if (typeof raw.url !== 'string') report('url', 'must be a string');
   if (!Array.isArray(raw.gpgkeys) || raw.gpgkeys.some((k) => typeof k !== 'string')) report('gpgkeys', 'must be a list of strings');
   if (typeof raw.repoGpgcheck !== 'boolean') report('repoGpgcheck', 'must be a boolean');
+  if (raw.gpgcheck !== undefined && typeof raw.gpgcheck !== 'boolean') report('gpgcheck', 'must be a boolean');
   if (typeof raw.repomd !== 'string' || !/^[A-Za-z0-9+/=]+$/.test(raw.repomd)) report('repomd', 'must be base64');
   if (raw.repomdAsc !== null && (typeof raw.repomdAsc !== 'string' || !/^[A-Za-z0-9+/=]+$/.test(raw.repomdAsc))) report('repomdAsc', 'must be base64 or null');
   if (raw.repoGpgcheck === true && raw.repomdAsc === null) report('repomdAsc', 'is required when repoGpgcheck is on');

@@ -3,7 +3,7 @@ import { invalid, specFields, type FieldProblem } from '@airlock/core';
 import { parseRequest } from './dependency.js';
 import type { PackageRequest, RpmSpec } from './types.js';
 
-const SPEC_KEYS = ['type', 'name', 'url', 'gpgkey', 'repoGpgcheck', 'packages', 'dependencies', 'arch', 'repodataCompression'];
+const SPEC_KEYS = ['type', 'name', 'url', 'gpgkey', 'repoGpgcheck', 'gpgcheck', 'insecure', 'packages', 'dependencies', 'arch', 'repodataCompression'];
 
 /** Validates one `rpm` config entry, listing every bad field (CONFIG_INVALID). */
 export function parseRpmSpec(input: unknown, at: string, configDir: string): RpmSpec {
@@ -12,9 +12,13 @@ export function parseRpmSpec(input: unknown, at: string, configDir: string): Rpm
   if (url === undefined) problems.push({ path: field('url'), message: 'must be the http:// or https:// URL of the repo (the directory holding repodata/)' });
 
   const gpgkey = stringList(raw.gpgkey, field('gpgkey'), problems).map((p) => resolve(configDir, p));
-  const repoGpgcheck = raw.repoGpgcheck ?? gpgkey.length > 0;
+  const insecure = raw.insecure ?? false;
+  if (typeof insecure !== 'boolean') problems.push({ path: field('insecure'), message: 'must be true or false' });
+  const repoGpgcheck = raw.repoGpgcheck ?? insecure !== true;
   if (typeof repoGpgcheck !== 'boolean') problems.push({ path: field('repoGpgcheck'), message: 'must be true or false' });
-  if (repoGpgcheck === true && gpgkey.length === 0) problems.push({ path: field('gpgkey'), message: 'repoGpgcheck needs the upstream repo key: give gpgkey (a path or list of paths)' });
+  const gpgcheck = raw.gpgcheck ?? false;
+  if (typeof gpgcheck !== 'boolean') problems.push({ path: field('gpgcheck'), message: 'must be true or false' });
+  checkVerification({ gpgkey, insecure, repoGpgcheck, gpgcheck, raw, field, problems });
   const dependencies = raw.dependencies ?? true;
   if (typeof dependencies !== 'boolean') problems.push({ path: field('dependencies'), message: 'must be true or false' });
   const arch = raw.arch === undefined ? undefined : stringList(raw.arch, field('arch'), problems);
@@ -32,11 +36,38 @@ export function parseRpmSpec(input: unknown, at: string, configDir: string): Rpm
     url: url as string,
     gpgkey,
     repoGpgcheck: repoGpgcheck as boolean,
+    gpgcheck: gpgcheck as boolean,
+    insecure: insecure as boolean,
     ...(packages ? { packages } : {}),
     dependencies: dependencies as boolean,
     ...(arch ? { arch } : {}),
     repodataCompression: repodataCompression as 'gz' | 'zst',
   };
+}
+
+/**
+ * A source is verified unless the operator says `insecure: true`: repomd.xml.asc checked against
+ * gpgkey (repoGpgcheck, the default), or each package's own signature (gpgcheck), or both. An
+ * unverified mirror would be re-signed with the site key, and clients' repo_gpgcheck would then
+ * vouch for whatever the network served.
+ */
+function checkVerification(o: { gpgkey: string[]; insecure: unknown; repoGpgcheck: unknown; gpgcheck: unknown; raw: Record<string, unknown>; field: (k: string) => string; problems: FieldProblem[] }): void {
+  const { gpgkey, insecure, repoGpgcheck, gpgcheck, raw, field, problems } = o;
+  if (insecure === true) {
+    const contradicts = raw.gpgkey !== undefined ? 'gpgkey' : repoGpgcheck === true ? 'repoGpgcheck: true' : gpgcheck === true ? 'gpgcheck: true' : undefined;
+    if (contradicts) problems.push({ path: field('insecure'), message: `insecure: true and ${contradicts} contradict each other: keep the verification (and drop insecure) or remove it` });
+    return;
+  }
+  if (insecure !== false) return;
+  if (gpgkey.length === 0 && raw.gpgkey === undefined) {
+    problems.push({
+      path: field('gpgkey'),
+      message: "required: the upstream repo's public key(s) (a path or list of paths), so repomd.xml (or each package) is verified; set insecure: true only to mirror this repo unverified",
+    });
+  }
+  if (repoGpgcheck === false && gpgcheck !== true) {
+    problems.push({ path: field('repoGpgcheck'), message: "repoGpgcheck: false leaves repomd.xml unverified: set gpgcheck: true to verify each package's signature instead, or insecure: true to accept that" });
+  }
 }
 
 function parsePackages(raw: unknown, at: string, problems: FieldProblem[]): PackageRequest[] {

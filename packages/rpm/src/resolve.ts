@@ -4,6 +4,8 @@ import { AirlockError, asAirlockError, ensureDir, type Artifact, type ExportCont
 import { Keyring } from '@airlock/pgp';
 import { checkFileAgainstRepomd, isCarriedExtra } from './metadata-file.js';
 import { openDecompressed } from './decompress.js';
+import { packageArtifacts } from './package-artifacts.js';
+import { insecureWarning } from './insecure.js';
 import { keyData } from './upstream-keys.js';
 import { findFileOwners } from './parse-filelists.js';
 import { parsePrimary } from './parse-primary.js';
@@ -18,10 +20,12 @@ const MAX_REPOMD_BYTES = 16 * 1024 * 1024;
  * streamed) → the requested packages and their closure → catalog + artifacts.
  */
 export async function resolveRpm(spec: RpmSpec, ctx: ExportContext): Promise<ResolveResult<RpmCatalog>> {
+  if (spec.insecure) ctx.progress.warn(insecureWarning(spec.name));
   const gpgkeys = await readKeys(spec);
   const repomd = await ctx.fetcher.getBytes(new URL('repodata/repomd.xml', spec.url).toString(), { maxBytes: MAX_REPOMD_BYTES });
+  const keyring = await Keyring.fromKeys(gpgkeys.map(keyData));
   const repomdAsc = spec.repoGpgcheck ? await fetchSignature(spec, ctx) : null;
-  if (repomdAsc) await (await Keyring.fromKeys(gpgkeys.map(keyData))).verifyDetached(repomd, repomdAsc);
+  if (repomdAsc) await keyring.verifyDetached(repomd, repomdAsc);
   const entries = parseRepomd(repomd.toString('utf8'));
 
   const primaryEntry = entries.find((e) => e.type === 'primary');
@@ -49,8 +53,9 @@ export async function resolveRpm(spec: RpmSpec, ctx: ExportContext): Promise<Res
   const catalog: RpmCatalog = {
     version: 1,
     url: spec.url,
-    gpgkeys: spec.repoGpgcheck ? gpgkeys : [],
+    gpgkeys: spec.repoGpgcheck || spec.gpgcheck ? gpgkeys : [],
     repoGpgcheck: spec.repoGpgcheck,
+    gpgcheck: spec.gpgcheck,
     repomd: repomd.toString('base64'),
     repomdAsc: repomdAsc ? Buffer.from(repomdAsc).toString('base64') : null,
     metadata: metadataFiles.map((m) => m.carried),
@@ -60,7 +65,7 @@ export async function resolveRpm(spec: RpmSpec, ctx: ExportContext): Promise<Res
   };
   const artifacts: Artifact[] = [
     ...metadataFiles.map((m) => ({ digest: m.carried.digest, size: m.carried.size, source: { kind: 'file' as const, path: m.path }, label: `rpm/${spec.name}/${m.carried.href}` })),
-    ...chosen.map((p) => ({ digest: p.digest, size: p.size, source: { kind: 'url' as const, urls: [new URL(p.href, spec.url).toString()] }, label: basename(p.href) })),
+    ...packageArtifacts(chosen, spec.url, ctx, spec.gpgcheck ? keyring : null),
   ];
   return { catalog, artifacts };
 }

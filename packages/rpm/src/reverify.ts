@@ -1,25 +1,24 @@
 import { AirlockError, type ImportContext } from '@airlock/core';
-import { Keyring } from '@airlock/pgp';
 import { openDecompressed } from './decompress.js';
 import { checkAgainstRepomd } from './metadata-file.js';
 import { parsePrimary } from './parse-primary.js';
 import { parseRepomd } from './repomd.js';
-import { keyData } from './upstream-keys.js';
+import { siteKeyring, verifyPackageSignatures, verifyRepomdSignature } from './upstream-signatures.js';
 import type { PrimaryPackage, RpmCatalog } from './types.js';
 
 /**
- * Offline re-check of upstream provenance: repomd.xml against the upstream key (when the source
- * used repoGpgcheck), every carried metadata file against repomd.xml, and every chosen package
- * against the carried primary.xml (pkgid, location, size, NEVRA). The vault already guarantees
- * each blob matches its sha256, so a package's bytes are tied to the upstream signature.
+ * Offline re-check of upstream provenance, with the repo keys this site pins for the source (the
+ * catalog's gpgkeys are only an offer, see UpstreamTrust): repomd.xml's signature (repoGpgcheck),
+ * every carried metadata file against repomd.xml, every chosen package against the carried
+ * primary.xml (pkgid, location, size, NEVRA), and each package's own signature (gpgcheck). The
+ * vault already guarantees each blob matches its sha256. An unsigned (insecure) catalog is
+ * published with a loud warning, unless the site pins keys for the source: then it is a
+ * downgrade, refused.
  */
 export async function reverifyRpm(catalog: RpmCatalog, ctx: ImportContext): Promise<void> {
   const repomd = Buffer.from(catalog.repomd, 'base64');
-  if (catalog.repoGpgcheck) {
-    if (!catalog.repomdAsc) throw new AirlockError('SIGNATURE_MISSING', `rpm/${ctx.sourceName}: the catalog has no repomd.xml.asc although repoGpgcheck was on`);
-    const keyring = await Keyring.fromKeys(catalog.gpgkeys.map(keyData));
-    await keyring.verifyDetached(repomd, Buffer.from(catalog.repomdAsc, 'base64'));
-  }
+  const keyring = await siteKeyring(catalog, ctx);
+  if (keyring && catalog.repoGpgcheck) await verifyRepomdSignature(catalog, repomd, keyring, ctx);
   const entries = parseRepomd(repomd.toString('utf8'));
   for (const carried of catalog.metadata) {
     const entry = entries.find((e) => e.type === carried.type && e.href === carried.href);
@@ -46,4 +45,5 @@ export async function reverifyRpm(catalog: RpmCatalog, ctx: ImportContext): Prom
       });
     }
   }
+  if (keyring && catalog.gpgcheck) await verifyPackageSignatures(catalog, keyring, ctx);
 }

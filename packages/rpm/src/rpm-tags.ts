@@ -16,8 +16,8 @@ export const TAG = {
   ENHANCENAME: 5055, ENHANCEVERSION: 5056, ENHANCEFLAGS: 5057,
 } as const;
 
-/** Signature header tags. */
-export const SIGTAG = { LONGARCHIVESIZE: 271, PAYLOADSIZE: 1007 } as const;
+/** Signature header tags. DSAHEADER and RSAHEADER are OpenPGP signatures over the main header (rpm ≥ 4.1). */
+export const SIGTAG = { DSAHEADER: 267, RSAHEADER: 268, LONGARCHIVESIZE: 271, PAYLOADSIZE: 1007 } as const;
 
 /** RPMSENSE bits that make primary.xml write `pre="1"`: PREREQ, SCRIPT_PRE, SCRIPT_POST. */
 export const SENSE_PRE = (1 << 6) | (1 << 9) | (1 << 10);

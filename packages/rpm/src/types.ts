@@ -44,7 +44,12 @@ export interface RpmSpec {
   url: string;
   /** Absolute paths of armored or binary upstream public keys. */
   gpgkey: string[];
+  /** Verify repomd.xml.asc against gpgkey. */
   repoGpgcheck: boolean;
+  /** Verify each package's header signature against gpgkey (what dnf's gpgcheck=1 does). */
+  gpgcheck: boolean;
+  /** The operator accepts mirroring this repo unverified (no gpgkey); warned about at every step. */
+  insecure: boolean;
   /** Requested packages, or undefined to mirror the whole repo. */
   packages?: PackageRequest[];
   dependencies: boolean;
@@ -91,9 +96,11 @@ export interface UnsatisfiedRequirement {
 export interface RpmCatalog {
   version: 1;
   url: string;
-  /** Armored upstream keys that must have signed repomd.xml; empty without repoGpgcheck. */
+  /** Upstream keys offered for repomd.xml and/or the packages; empty for an insecure source. */
   gpgkeys: string[];
   repoGpgcheck: boolean;
+  /** Every package carries a header signature by one of the keys (absent in older catalogs: false). */
+  gpgcheck?: boolean;
   /** Upstream repomd.xml and its detached signature, byte-exact (base64). */
   repomd: string;
   repomdAsc: string | null;

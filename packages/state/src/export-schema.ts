@@ -32,4 +32,13 @@ export const EXPORT_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (channel, key)
   ) WITHOUT ROWID;
   `,
+  `
+  -- The site key each channel's receipts must be signed by, pinned on first use.
+  CREATE TABLE site_keys (
+    channel     TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    armored     TEXT NOT NULL,
+    pinned_at   TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -18,6 +18,12 @@ export interface ExportedBundle {
   bytes: number;
 }
 
+export interface PinnedSiteKey {
+  fingerprint: string;
+  armored: string;
+  pinnedAt: string;
+}
+
 export interface RecordBundleInput {
   channel: string;
   sequence: number;
@@ -80,6 +86,12 @@ function prepareStatements(db: SqliteDatabase) {
     raiseMark: db.prepare(
       `INSERT INTO upstream_marks (channel, key, date, updated_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (channel, key) DO UPDATE SET date = excluded.date, updated_at = excluded.updated_at WHERE excluded.date > upstream_marks.date`,
+    ),
+    siteKey: db.prepare<[string], { fingerprint: string; armored: string; pinned_at: string }>('SELECT fingerprint, armored, pinned_at FROM site_keys WHERE channel = ?'),
+    pinSiteKey: db.prepare(
+      `INSERT INTO site_keys (channel, fingerprint, armored, pinned_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (channel) DO UPDATE SET fingerprint = excluded.fingerprint, armored = excluded.armored,
+         pinned_at = CASE WHEN site_keys.fingerprint = excluded.fingerprint THEN site_keys.pinned_at ELSE excluded.pinned_at END`,
     ),
   };
 }
@@ -161,6 +173,19 @@ export class ExportState {
   /** The site's receipt says it holds exactly `blobs` (as of `sequence`): shipped becomes that set. */
   replaceShippedFromReceipt(channel: string, sequence: number, blobs: ShippedBlob[]): void {
     guard(`cannot apply the receipt for channel ${channel}`, () => this.replaceInTransaction.immediate(channel, sequence, blobs));
+  }
+
+  /** The site key receipts for `channel` must be signed by, or null before the first receipt. */
+  pinnedSiteKey(channel: string): PinnedSiteKey | null {
+    return guard('cannot read the pinned site key', () => {
+      const row = this.statements.siteKey.get(channel);
+      return row === undefined ? null : { fingerprint: row.fingerprint, armored: row.armored, pinnedAt: row.pinned_at };
+    });
+  }
+
+  /** Pins (or re-pins, or updates the material of) the site key of `channel`. */
+  pinSiteKey(channel: string, key: { fingerprint: string; armored: string }, now = new Date()): void {
+    guard(`cannot pin the site key of channel ${channel}`, () => this.statements.pinSiteKey.run(channel, key.fingerprint, key.armored, now.toISOString()));
   }
 
   private applyRecord(b: RecordBundleInput): void {

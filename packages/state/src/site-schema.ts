@@ -122,4 +122,16 @@ export const SITE_MIGRATIONS: readonly string[] = [
   UPDATE bundles SET manifest_path = 'bundles/' || id || '-' || substr(manifest_sha256, 1, 12) || '/' || id || '.manifest.json'
   WHERE manifest_path LIKE '/%';
   `,
+  `
+  -- The exporter keys allowed to sign each channel's bundles: the key that signed its first bundle
+  -- ('first-use'), or keys the operator named ('operator'). A bundle by any other trusted key is
+  -- refused, so one exporter key cannot take over or burn another's channel.
+  CREATE TABLE channel_signers (
+    channel     TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    origin      TEXT NOT NULL CHECK (origin IN ('first-use', 'operator')),
+    bound_at    TEXT NOT NULL,
+    PRIMARY KEY (channel, fingerprint)
+  ) WITHOUT ROWID;
+  `,
 ];

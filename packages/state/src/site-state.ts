@@ -2,6 +2,7 @@ import type { Digest } from '@airlock/core';
 import { openDatabase, type SqliteDatabase, type StateOpenOptions } from './database.js';
 import { BlobIndex } from './site-blobs.js';
 import { BundleLedger } from './site-bundles.js';
+import { ChannelSigners } from './site-channel-signers.js';
 import { ChannelLedger } from './site-channels.js';
 import { EventLog } from './site-events.js';
 import { PublicationLog } from './site-publications.js';
@@ -13,6 +14,7 @@ import type {
   BundleRow,
   BundleStatus,
   ChannelRow,
+  ChannelSignerRow,
   Publication,
   PublicationInput,
   PublicationSource,
@@ -38,6 +40,7 @@ export class SiteState {
   private readonly publicationLog: PublicationLog;
   private readonly eventLog: EventLog;
   private readonly upstream: UpstreamTrustStore;
+  private readonly signers: ChannelSigners;
 
   private constructor(private readonly db: SqliteDatabase) {
     this.trust = new TrustStore(db);
@@ -47,6 +50,7 @@ export class SiteState {
     this.publicationLog = new PublicationLog(db);
     this.eventLog = new EventLog(db);
     this.upstream = new UpstreamTrustStore(db);
+    this.signers = new ChannelSigners(db);
   }
 
   /** Opens or creates the site database (parent directories included). */
@@ -67,6 +71,9 @@ export class SiteState {
   addTrustedKey(key: { fingerprint: string; userIds: string[]; armored: string }, now = new Date()): 'added' | 'present' {
     return guard('cannot add a trusted key', () => this.trust.add(key, now));
   }
+  replaceTrustedKeyMaterial(fingerprint: string, armored: string, userIds: string[]): boolean {
+    return guard('cannot update a trusted key', () => this.trust.replaceMaterial(fingerprint, armored, userIds));
+  }
   removeTrustedKey(fingerprint: string): boolean {
     return guard('cannot remove a trusted key', () => this.trust.delete(fingerprint));
   }
@@ -81,9 +88,9 @@ export class SiteState {
   replaceUpstreamKeyMaterial(source: string, fingerprint: string, armored: string, userIds: string[]): void {
     guard('cannot update a pinned upstream key', () => this.upstream.replaceKeyMaterial(source, fingerprint, armored, userIds));
   }
-  /** Pins every pending key of `source`; returns how many. */
-  acceptUpstreamKeys(source: string, now = new Date()): number {
-    return guard('cannot accept upstream keys', () => this.upstream.acceptPending(source, now));
+  /** Pins every pending key of `source` (or only `fingerprint`); returns how many. */
+  acceptUpstreamKeys(source: string, now = new Date(), fingerprint?: string): number {
+    return guard('cannot accept upstream keys', () => this.upstream.acceptPending(source, now, fingerprint));
   }
   removeUpstreamKeys(source: string, fingerprint: string | null = null): number {
     return guard('cannot remove upstream keys', () => this.upstream.removeKeys(source, fingerprint));
@@ -105,6 +112,20 @@ export class SiteState {
   }
   trustAnchors(kind?: string): TrustAnchorRow[] {
     return guard('cannot read trust anchors', () => this.upstream.anchors(kind));
+  }
+
+  // which exporter keys may sign each channel
+  bindChannelOnFirstUse(channel: string, fingerprint: string, now = new Date()): ChannelSignerRow[] {
+    return guard('cannot bind a channel to its signer', () => this.signers.bindOnFirstUse(channel, fingerprint, now));
+  }
+  addChannelSigners(channel: string, fingerprints: string[], now = new Date()): void {
+    guard('cannot bind a channel to its signers', () => this.signers.add(channel, fingerprints, now));
+  }
+  replaceChannelSigners(channel: string, fingerprints: string[], now = new Date()): void {
+    guard('cannot rebind a channel', () => this.signers.replace(channel, fingerprints, now));
+  }
+  channelSigners(channel?: string): ChannelSignerRow[] {
+    return guard('cannot read channel signers', () => this.signers.list(channel));
   }
 
   // channels

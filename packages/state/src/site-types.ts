@@ -118,3 +118,12 @@ export interface TrustAnchorRow {
   data: string;
   addedAt: string;
 }
+
+export type ChannelSignerOrigin = 'first-use' | 'operator';
+
+export interface ChannelSignerRow {
+  channel: string;
+  fingerprint: string;
+  origin: ChannelSignerOrigin;
+  boundAt: string;
+}

@@ -38,6 +38,7 @@ export class UpstreamTrustStore {
   private readonly insertKey;
   private readonly updateArmored;
   private readonly promote;
+  private readonly promoteOne;
   private readonly deleteKey;
   private readonly keysOf;
   private readonly allKeys;
@@ -55,6 +56,7 @@ export class UpstreamTrustStore {
     );
     this.updateArmored = db.prepare('UPDATE upstream_keys SET armored = ?, user_ids = ? WHERE source = ? AND fingerprint = ?');
     this.promote = db.prepare("UPDATE upstream_keys SET status = 'pinned', decided_at = ? WHERE source = ? AND status = 'pending'");
+    this.promoteOne = db.prepare("UPDATE upstream_keys SET status = 'pinned', decided_at = ? WHERE source = ? AND fingerprint = ? AND status = 'pending'");
     this.deleteKey = db.prepare('DELETE FROM upstream_keys WHERE source = ? AND (? IS NULL OR fingerprint = ?)');
     this.keysOf = db.prepare<[string], KeyRecord>('SELECT * FROM upstream_keys WHERE source = ? ORDER BY first_seen, fingerprint');
     this.allKeys = db.prepare<[], KeyRecord>('SELECT * FROM upstream_keys ORDER BY source, first_seen, fingerprint');
@@ -81,7 +83,9 @@ export class UpstreamTrustStore {
     this.updateArmored.run(armored, JSON.stringify(userIds), source, fingerprint);
   }
 
-  acceptPending(source: string, now: Date): number {
+  /** Pins the pending keys of `source` (only `fingerprint` when given); returns how many. */
+  acceptPending(source: string, now: Date, fingerprint?: string): number {
+    if (fingerprint !== undefined) return this.promoteOne.run(now.toISOString(), source, fingerprint).changes;
     return this.promote.run(now.toISOString(), source).changes;
   }
 

@@ -15,6 +15,7 @@ interface ExportFlags {
   full?: boolean;
   receipt?: string;
   siteKey?: string;
+  acceptNewSiteKey?: boolean;
 }
 
 function volumeOverrides(flags: ExportFlags): { maxVolumeSize?: number; compression?: Compression; full: boolean } {
@@ -56,15 +57,20 @@ export function registerExport(program: Command): void {
     .description('resolve the sources, then write a signed multi-volume bundle into DIR')
     .requiredOption('-o, --out <dir>', 'bundle directory (empty, or holding an interrupted export of the same bundle)')
     .option('--receipt <file>', "a receipt from the site (airlock receipt): ship exactly what it lacks, incremental on what it published")
-    .option('--site-key <file>', "the site's public key (keys/site.asc of its publication), to verify --receipt")
+    .option('--site-key <file>', "the site's public key (keys/site.asc of its publication): pinned for the channel by its first receipt, checked against the pin after that")
+    .option('--accept-new-site-key', 'the site really has a new key: re-pin the channel to --site-key')
     .action(async (flags: ExportFlags, cmd: Command) => {
       const { output, progress, home, registry } = contextFor(cmd);
-      if (Boolean(flags.receipt) !== Boolean(flags.siteKey)) throw new AirlockError('USAGE', '--receipt and --site-key go together');
+      if (flags.siteKey && !flags.receipt) throw new AirlockError('USAGE', '--site-key verifies a --receipt: give both');
+      if (flags.acceptNewSiteKey && !flags.siteKey) throw new AirlockError('USAGE', '--accept-new-site-key needs the new key: give --site-key FILE');
       const config = await loadConfig(flags.config, registry);
-      const receipt = flags.receipt && flags.siteKey ? { path: resolve(flags.receipt), siteKey: resolve(flags.siteKey) } : undefined;
+      const receipt = flags.receipt
+        ? { path: resolve(flags.receipt), ...(flags.siteKey ? { siteKey: resolve(flags.siteKey) } : {}), acceptNewSiteKey: Boolean(flags.acceptNewSiteKey) }
+        : undefined;
       const result = await exportBundle({ config, registry, home, outDir: resolve(flags.out ?? '.'), fetcher: createFetcher(), progress, ...volumeOverrides(flags), ...(receipt ? { receipt } : {}) });
       output.result(result);
       output.line(`wrote ${result.id} (${result.base ? `incremental on ${result.base.id}` : 'full'}) to ${result.dir}`);
+      if (result.receipt?.siteKey.pinned === 'now') output.line(`  pinned site key ${result.receipt.siteKey.fingerprint} for channel ${result.channel}: later receipts must be signed by it`);
       output.line(`  ${result.carried.blobs} of ${result.total.blobs} blob(s) carried, ${formatSize(result.carried.bytes)} in ${result.volumes.length} volume(s)`);
       for (const v of result.volumes) output.line(`  ${v.name}  ${formatSize(v.size)}`);
     });

@@ -15,6 +15,8 @@ export function registerVerify(program: Command): void {
       const report = await verifyBundle({ bundle: dir, home, trustFiles: opts.trust, volumes: opts.volume, progress });
       output.result(report);
       output.line(`${report.id}: signed by ${report.signer}, channel ${report.channel}, sequence ${report.sequence}${report.base ? `, base ${report.base.id}` : ', full'}`);
+      const binding = { bound: `the channel is bound to this signer`, 'first-use': 'new channel: importing binds it to this signer', 'not-checked': 'channel binding not checked (--trust)' };
+      output.line(`  ${binding[report.channelBinding]}`);
       for (const v of report.volumes) output.line(`  ${v.status.padEnd(7)} ${v.name}${v.code ? `  ${v.code}: ${v.message}` : ''}`);
       if (!report.ok) throw new ExitError(EXIT.VERIFICATION);
       if (!report.complete) {

@@ -51,6 +51,8 @@ export interface ExportResult {
   carried: { blobs: number; bytes: number };
   total: { blobs: number; bytes: number };
   sources: Array<{ type: string; name: string; artifacts: number; bytes: number }>;
+  /** With --receipt: the site key it verified with ('now': this receipt pinned it for the channel). */
+  receipt?: { sequence: number; siteKey: { fingerprint: string; pinned: 'now' | 'before' } };
 }
 
 /** resolve → select → pack volumes → sign the manifest → record what the channel has shipped. */
@@ -90,7 +92,8 @@ export async function exportBundle(options: ExportOptions): Promise<ExportResult
         blobs: selection.carried.map(({ digest, size }) => ({ digest, size })),
         upstreamMarks: marks.pending(),
       });
-      return summarize(options, selection, sources, written);
+      const summary = summarize(options, selection, sources, written);
+      return receipt ? { ...summary, receipt: { sequence: receipt.sequence, siteKey: receipt.siteKey } } : summary;
     } finally {
       state.close();
     }

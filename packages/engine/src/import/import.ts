@@ -7,6 +7,7 @@ import { failpoint } from '../failpoint.js';
 import type { AirlockHome } from '../home.js';
 import { withLock } from '../lock.js';
 import type { DriverRegistry } from '../registry.js';
+import { bindChannelSigner } from '../site/channel-signers.js';
 import { bundleKeyring, manifestVerifier } from '../site/keyring.js';
 import { publishSite } from '../site/publish.js';
 import { ensureSiteKey } from '../site-key.js';
@@ -39,7 +40,7 @@ export interface ImportResult {
 }
 
 /**
- * verify signature → anti-replay → ingest the volumes at hand → when the bundle is whole, check
+ * verify signature → channel signer → anti-replay → ingest the volumes at hand → when the bundle is whole, check
  * every needed blob, reverify, publish into a new snapshot and switch to it.
  */
 export async function importBundle(options: ImportOptions): Promise<ImportResult> {
@@ -50,6 +51,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       const verified = await readManifest(options.bundle, manifestVerifier(await bundleKeyring(state)), options.now ? { now: options.now } : {});
       const { manifest, sha256 } = verified;
       failpoint('import:after-verify');
+      await bindChannelSigner(home, state, manifest, verified.signer, options.progress);
       checkSequence(manifest, sha256, state);
       state.upsertBundle({
         manifestSha256: sha256,

@@ -42,6 +42,7 @@ async function pinnedKeys(state: SiteState, source: string, offered: Array<strin
   const known = state.upstreamKeys(source);
   const pinned = known.filter((k) => k.status === 'pinned');
   if (known.length === 0) {
+    if (offers.size === 0) return [];
     for (const key of offers.values()) {
       state.addUpstreamKey({ source, fingerprint: key.fingerprint, userIds: key.userIds, armored: key.armored, purpose, status: 'pinned' });
       progress.warn(`pinned upstream key ${key.fingerprint} (${key.userIds.join(', ') || 'no user id'}) for ${source}: ${purpose}; check it against the vendor's published fingerprint (airlock trust upstream list)`);
@@ -65,8 +66,12 @@ async function pinnedKeys(state: SiteState, source: string, offered: Array<strin
       result.push((await readPublicKeys(pin.armored))[0]!.binary);
       continue;
     }
+    const [current] = await readPublicKeys(pin.armored);
     const merged = await mergeKeyUpdate(pin.armored, update.binary);
-    if (merged.armored !== pin.armored) state.replaceUpstreamKeyMaterial(source, pin.fingerprint, merged.armored, merged.userIds);
+    if (!current || !Buffer.from(current.binary).equals(Buffer.from(merged.binary))) {
+      state.replaceUpstreamKeyMaterial(source, pin.fingerprint, merged.armored, merged.userIds);
+      state.logEvent('upstream-key-updated', { source, fingerprint: pin.fingerprint });
+    }
     result.push(merged.binary);
   }
   return result;

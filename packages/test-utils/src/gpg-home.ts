@@ -2,7 +2,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { run, type RunResult } from '@airlock/test-utils';
+import { run, type RunResult } from './real-tools.js';
 
 /** A throwaway GnuPG home; every command runs in batch mode against it. */
 export interface GpgHome {
