@@ -8,3 +8,4 @@ export * from './progress.js';
 export * from './driver.js';
 export * from './names.js';
 export * from './spec-fields.js';
+export * from './failpoint.js';

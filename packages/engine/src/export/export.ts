@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { Digest, Fetcher, Progress, Signer } from '@airlock/core';
 import {
@@ -55,7 +54,7 @@ export interface ExportResult {
 /** resolve → select → pack volumes → sign the manifest → record what the channel has shipped. */
 export async function exportBundle(options: ExportOptions): Promise<ExportResult> {
   const { config, home } = options;
-  return withLock(join(home.root, 'export.lock'), `export ${config.channel}`, async () => {
+  return withLock(home.exportLock, `export ${config.channel}`, async () => {
     const signer = await loadExporterSigner(config);
     const state = ExportState.open(home.exportDb);
     try {
