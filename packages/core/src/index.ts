@@ -9,3 +9,4 @@ export * from './driver.js';
 export * from './names.js';
 export * from './spec-fields.js';
 export * from './failpoint.js';
+export * from './fs-error.js';

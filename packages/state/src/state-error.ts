@@ -6,10 +6,22 @@ function isBusy(err: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
 }
 
+/** SQLITE_FULL: the database or its journal could not grow (a full disk or quota). */
+function isFull(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT';
+}
+
 /** Turns anything thrown by SQLite (or the file system around it) into a coded AirlockError. */
 export function stateError(err: unknown, what: string): AirlockError {
   if (err instanceof AirlockError) return err;
   const reason = err instanceof Error ? err.message : String(err);
+  if (isFull(err)) {
+    return new AirlockError('DISK_FULL', `${what}: the disk holding the state database is full (${reason}); free space there and run the command again`, {
+      cause: err,
+      details: { local: true },
+    });
+  }
   if (isBusy(err)) {
     return new AirlockError('LOCKED', `${what}: the state database is busy (another airlock process is using it); wait for it to finish and retry`, {
       cause: err,

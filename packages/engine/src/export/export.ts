@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import type { Digest, Fetcher, Progress, Signer } from '@airlock/core';
+import { isAirlockError, type Digest, type Fetcher, type Progress, type Signer } from '@airlock/core';
 import {
   writeBundleFiles,
   writeVolume,
@@ -12,6 +12,7 @@ import {
 } from '@airlock/bundle';
 import { ExportState } from '@airlock/state';
 import type { ExportConfig } from '../config.js';
+import { exportDiskFull } from '../disk-full.js';
 import { failpoint } from '../failpoint.js';
 import type { AirlockHome } from '../home.js';
 import { withLock } from '../lock.js';
@@ -60,6 +61,7 @@ export async function exportBundle(options: ExportOptions): Promise<ExportResult
     try {
       const receipt = options.receipt && !options.full ? await applyReceipt(options.receipt, config.channel, state) : undefined;
       const sources = await resolveSources(config, options.registry, options.fetcher, home.cache, options.progress);
+      failpoint('export:resolved');
       const compression = options.compression ?? config.volumes.compression;
       const maxVolumeSize = options.maxVolumeSize ?? config.volumes.maxSize;
       const selection = selectCarried(sources, state, config.channel, {
@@ -71,11 +73,13 @@ export async function exportBundle(options: ExportOptions): Promise<ExportResult
       await prepareOutDir(options.outDir, selection.id);
       const reader = new BlobReader(selection.blobs, home.cache);
       await reader.materialize(selection.carried, options.fetcher, options.progress);
+      failpoint('export:materialized');
       const written = await writeVolumes(options, selection, reader, compression);
       await removeStaleVolumes(options.outDir, selection.id, new Set(written.map((v) => v.name)));
       failpoint('export:before-manifest');
       const manifest = buildManifest(options, selection, sources, written, signer, { compression, maxVolumeSize });
       const { manifestSha256 } = await writeBundleFiles(options.outDir, manifest, async (data) => signer.signDetachedArmored(data));
+      failpoint('export:manifest-written');
       if (options.full) state.forgetShipped(config.channel);
       state.recordBundle({
         channel: config.channel,
@@ -87,6 +91,9 @@ export async function exportBundle(options: ExportOptions): Promise<ExportResult
         blobs: selection.carried.map(({ digest, size }) => ({ digest, size })),
       });
       return summarize(options, selection, sources, written);
+    } catch (err) {
+      if (isAirlockError(err, 'DISK_FULL')) throw await exportDiskFull(err, options.outDir, home);
+      throw err;
     } finally {
       state.close();
     }
@@ -112,7 +119,7 @@ async function writeVolumes(options: ExportOptions, selection: Selection, reader
         onProgress: (bytes) => task.advance(bytes),
       }),
     );
-    failpoint('export:after-first-volume');
+    failpoint('export:volume-written');
   }
   task.done();
   return written;

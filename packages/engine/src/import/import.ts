@@ -1,8 +1,9 @@
 import { dirname } from 'node:path';
-import { AirlockError, type Progress } from '@airlock/core';
-import { readManifest, type VerifiedManifest } from '@airlock/bundle';
+import { AirlockError, failpoint, isAirlockError, type Progress } from '@airlock/core';
+import { readManifest, type Manifest, type VerifiedManifest } from '@airlock/bundle';
 import { SiteState } from '@airlock/state';
 import { Snapshots, Vault } from '@airlock/vault';
+import { importDiskFull } from '../disk-full.js';
 import type { AirlockHome } from '../home.js';
 import { withLock } from '../lock.js';
 import type { DriverRegistry } from '../registry.js';
@@ -45,9 +46,11 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
   const { home } = options;
   return withLock(home.lock, 'import', async () => {
     const state = SiteState.open(home.stateDb);
+    const at: { vault: Vault | null; manifest: Manifest | null } = { vault: null, manifest: null };
     try {
       const verified = await readManifest(options.bundle, manifestVerifier(await bundleKeyring(state)), options.now ? { now: options.now } : {});
       const { manifest, sha256 } = verified;
+      at.manifest = manifest;
       checkSequence(manifest, sha256, state);
       state.upsertBundle({
         manifestSha256: sha256,
@@ -58,7 +61,9 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
         manifestPath: await storeManifest(home, manifest.id, sha256, verified.path),
         volumes: manifest.volumes.map((v) => ({ number: v.number, name: v.name })),
       });
+      failpoint('import:manifest-stored');
       const vault = new Vault(home.vault);
+      at.vault = vault;
       await vault.init();
       const present = await presentVolumes(manifest, dirname(verified.path), options.volumes);
       const ingest = await ingestVolumes(manifest, sha256, present, state, vault, options.progress);
@@ -71,6 +76,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       }
       if (result.missing.length > 0) return result;
       state.markBundleComplete(sha256);
+      failpoint('import:complete-marked');
       await checkBlobsPresent(manifest, vault);
       const { signer } = await ensureSiteKey(home);
       const publication = await publishSite({
@@ -83,6 +89,9 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
         bundle: { manifest, sha256 },
       });
       return { ...result, status: 'published', publication };
+    } catch (err) {
+      if (isAirlockError(err, 'DISK_FULL')) throw await importDiskFull(err, home, at.vault, at.manifest);
+      throw err;
     } finally {
       state.close();
     }
@@ -92,10 +101,13 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
 function baseResult(verified: VerifiedManifest, ingest: Awaited<ReturnType<typeof ingestVolumes>>, state: SiteState): ImportResult {
   const { manifest, sha256 } = verified;
   const missing = state.missingVolumes(sha256);
-  const seen = new Set(ingest.outcomes.map((o) => o.number));
+  // A volume the vault lost a part of is reported missing again, whatever this run did with it.
+  const reopened = new Map(ingest.reopened.map((o) => [o.number, o]));
+  const reported = ingest.outcomes.map((o) => reopened.get(o.number) ?? o);
+  const seen = new Set(reported.map((o) => o.number));
   const outcomes = [
-    ...ingest.outcomes,
-    ...missing.filter((m) => !seen.has(m.number)).map((m): VolumeOutcome => ({ number: m.number, name: m.name, status: 'missing' })),
+    ...reported,
+    ...missing.filter((m) => !seen.has(m.number)).map((m): VolumeOutcome => reopened.get(m.number) ?? { number: m.number, name: m.name, status: 'missing' }),
   ].sort((a, b) => a.number - b.number);
   return {
     id: manifest.id,

@@ -1,0 +1,34 @@
+import { statfs } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { AirlockError, isAirlockError, isNoSpace } from './errors.js';
+import { formatSize } from './size.js';
+
+/**
+ * A failure of the local filesystem while airlock writes its own files (vault, staging, state,
+ * bundle volumes): DISK_FULL for a full disk or quota, IO_ERROR otherwise, naming the path.
+ * Marked `local`, so it is never mistaken for a fault of the input being read.
+ */
+export function fsError(err: unknown, path: string, what: string): AirlockError {
+  if (isAirlockError(err)) return err;
+  const reason = err instanceof Error ? err.message : String(err);
+  const details = { path, local: true, errno: (err as { code?: unknown } | null)?.code ?? null };
+  if (isNoSpace(err)) return new AirlockError('DISK_FULL', `no space left for ${path} while ${what} (${reason})`, { cause: err, details });
+  return new AirlockError('IO_ERROR', `cannot write ${path} while ${what}: ${reason}`, { cause: err, details });
+}
+
+/** True for errors of the site's own disk (see fsError), which end a run instead of failing one input. */
+export function isLocalFailure(err: unknown): boolean {
+  return isAirlockError(err) && (err.code === 'DISK_FULL' || err.details?.local === true);
+}
+
+/** "1.2 MiB free of 8.0 MiB on the filesystem holding DIR", or null when it cannot be told. */
+export async function spaceReport(path: string): Promise<string | null> {
+  for (let dir = path; ; dir = dirname(dir)) {
+    try {
+      const fs = await statfs(dir);
+      return `${formatSize(fs.bavail * fs.bsize)} free of ${formatSize(fs.blocks * fs.bsize)} on the filesystem holding ${dir}`;
+    } catch {
+      if (dirname(dir) === dir) return null;
+    }
+  }
+}

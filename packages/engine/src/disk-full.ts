@@ -1,0 +1,64 @@
+import { AirlockError, formatSize, spaceReport, type Digest } from '@airlock/core';
+import type { Manifest } from '@airlock/bundle';
+import { Snapshots, type Vault } from '@airlock/vault';
+import type { AirlockHome } from './home.js';
+
+/** Where the full disk was hit: the path the failing write named, else `fallback`. */
+function failedPath(err: AirlockError, fallback: string): string {
+  const path = err.details?.path;
+  return typeof path === 'string' ? path : fallback;
+}
+
+/**
+ * An import stopped by a full disk: says where and how much space there is and what the bundle
+ * still needs, and that the live publication was not touched. Staging leftovers are removed first,
+ * so the space they took is free again and the figures are true.
+ */
+export async function importDiskFull(err: AirlockError, home: AirlockHome, vault: Vault | null, manifest: Manifest | null): Promise<AirlockError> {
+  const snapshots = new Snapshots(home.publish);
+  await snapshots.cleanStaging().catch(() => undefined);
+  const current = await snapshots.currentId().catch(() => null);
+  const space = await spaceReport(failedPath(err, home.root));
+  const needed = vault && manifest ? await bytesStillNeeded(vault, manifest) : null;
+  const live = current ? `the current publication (snapshot ${current}) is intact and still served` : 'nothing had been published yet, and nothing half-built is served';
+  return new AirlockError(
+    'DISK_FULL',
+    [
+      `the disk is full: ${err.message}`,
+      space ? `${space}${needed !== null ? `; the bundle still needs about ${formatSize(needed)} in the vault, plus room to publish` : ''}` : null,
+      `Nothing was lost: ${live}, and what was already verified stays in the vault.`,
+      `Free space there (or move the airlock home to a larger disk), then run the import again.`,
+    ]
+      .filter((line) => line !== null)
+      .join('\n'),
+    { cause: err, details: { ...err.details, current, neededBytes: needed } },
+  );
+}
+
+/** An export stopped by a full disk: where, how much is free, and that re-running resumes. */
+export async function exportDiskFull(err: AirlockError, outDir: string, home: AirlockHome): Promise<AirlockError> {
+  const path = failedPath(err, outDir);
+  const space = await spaceReport(path);
+  return new AirlockError(
+    'DISK_FULL',
+    [
+      `the disk is full: ${err.message}`,
+      space,
+      `No bundle was recorded for the channel, so running the export again writes this bundle afresh (downloads already in ${home.cache} are kept).`,
+      'Free space there (or export to a larger disk), then run the export again.',
+    ]
+      .filter((line) => line !== null)
+      .join('\n'),
+    { cause: err, details: { ...err.details } },
+  );
+}
+
+async function bytesStillNeeded(vault: Vault, manifest: Manifest): Promise<number | null> {
+  try {
+    let bytes = 0;
+    for (const blob of manifest.blobs) if (!(await vault.has(blob.digest as Digest))) bytes += blob.size;
+    return bytes;
+  } catch {
+    return null;
+  }
+}
