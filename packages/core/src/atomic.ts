@@ -10,11 +10,29 @@ export function tempPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
-export async function ensureDir(path: string): Promise<void> {
+/** mkdir -p; `mode` applies to every level it creates. */
+export async function ensureDir(path: string, mode?: number): Promise<void> {
   try {
-    await mkdir(path, { recursive: true });
+    await mkdir(path, { recursive: true, ...(mode === undefined ? {} : { mode }) });
   } catch (err) {
-    throw fsError(err, path, 'creating the directory');
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fsError(err, path, 'creating the directory');
+    // Node's async recursive mkdir reports ENOENT when a level fails for another reason (ENOSPC
+    // when the filesystem is out of inodes, for one); creating the levels one by one tells the truth.
+    try {
+      await mkdirLevels(path, mode);
+    } catch (real) {
+      throw fsError(real, path, 'creating the directory');
+    }
+  }
+}
+
+async function mkdirLevels(path: string, mode: number | undefined): Promise<void> {
+  const parent = dirname(path);
+  if (parent !== path && !(await pathExists(parent))) await mkdirLevels(parent, mode);
+  try {
+    await mkdir(path, mode);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
 }
 

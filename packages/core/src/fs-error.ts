@@ -1,3 +1,4 @@
+import { statfsSync, type StatsFs } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AirlockError, isAirlockError, isNoSpace } from './errors.js';
@@ -25,10 +26,31 @@ export function isLocalFailure(err: unknown): boolean {
 export async function spaceReport(path: string): Promise<string | null> {
   for (let dir = path; ; dir = dirname(dir)) {
     try {
-      const fs = await statfs(dir);
-      return `${formatSize(fs.bavail * fs.bsize)} free of ${formatSize(fs.blocks * fs.bsize)} on the filesystem holding ${dir}`;
+      return describeSpace(await statfs(dir), dir);
     } catch {
       if (dirname(dir) === dir) return null;
     }
   }
+}
+
+/** spaceReport for synchronous callers (the SQLite layer). */
+export function spaceReportSync(path: string): { text: string; low: boolean } | null {
+  for (let dir = path; ; dir = dirname(dir)) {
+    try {
+      const fs = statfsSync(dir);
+      return { text: describeSpace(fs, dir), low: fs.bavail * fs.bsize < 1 << 20 || lowOnInodes(fs) };
+    } catch {
+      if (dirname(dir) === dir) return null;
+    }
+  }
+}
+
+/** Out of inodes is "disk full" too, with plenty of bytes free. */
+function lowOnInodes(fs: StatsFs): boolean {
+  return fs.files > 0 && fs.ffree < Math.max(100, fs.files / 20);
+}
+
+function describeSpace(fs: StatsFs, dir: string): string {
+  const inodes = lowOnInodes(fs) ? ` and ${fs.ffree} of ${fs.files} inodes` : '';
+  return `${formatSize(fs.bavail * fs.bsize)} free of ${formatSize(fs.blocks * fs.bsize)}${inodes} on the filesystem holding ${dir}`;
 }

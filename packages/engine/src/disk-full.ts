@@ -1,4 +1,4 @@
-import { AirlockError, formatSize, spaceReport, type Digest } from '@airlock/core';
+import { AirlockError, formatSize, isAirlockError, spaceReport, type Digest } from '@airlock/core';
 import type { Manifest } from '@airlock/bundle';
 import { Snapshots, type Vault } from '@airlock/vault';
 import type { AirlockHome } from './home.js';
@@ -9,12 +9,28 @@ function failedPath(err: AirlockError, fallback: string): string {
   return typeof path === 'string' ? path : fallback;
 }
 
+/** What an import had got to, so a disk-full report can say what the bundle still needs. */
+export interface ImportProgressSoFar {
+  vault: Vault | null;
+  manifest: Manifest | null;
+}
+
+/** Runs an import (inside its lock), turning a DISK_FULL from anywhere in it into the full report. */
+export async function reportingDiskFull<T>(home: AirlockHome, at: ImportProgressSoFar, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (isAirlockError(err, 'DISK_FULL')) throw await importDiskFull(err, home, at.vault, at.manifest);
+    throw err;
+  }
+}
+
 /**
  * An import stopped by a full disk: says where and how much space there is and what the bundle
  * still needs, and that the live publication was not touched. Staging leftovers are removed first,
  * so the space they took is free again and the figures are true.
  */
-export async function importDiskFull(err: AirlockError, home: AirlockHome, vault: Vault | null, manifest: Manifest | null): Promise<AirlockError> {
+async function importDiskFull(err: AirlockError, home: AirlockHome, vault: Vault | null, manifest: Manifest | null): Promise<AirlockError> {
   const snapshots = new Snapshots(home.publish);
   await snapshots.cleanStaging().catch(() => undefined);
   const current = await snapshots.currentId().catch(() => null);
@@ -24,8 +40,8 @@ export async function importDiskFull(err: AirlockError, home: AirlockHome, vault
   return new AirlockError(
     'DISK_FULL',
     [
-      `the disk is full: ${err.message}`,
-      space ? `${space}${needed !== null ? `; the bundle still needs about ${formatSize(needed)} in the vault, plus room to publish` : ''}` : null,
+      err.message,
+      space ? `Now ${space}; ${needed ? `the bundle still needs about ${formatSize(needed)} in the vault, plus room to publish` : 'the bundle needs room to be published'}.` : null,
       `Nothing was lost: ${live}, and what was already verified stays in the vault.`,
       `Free space there (or move the airlock home to a larger disk), then run the import again.`,
     ]
@@ -42,8 +58,8 @@ export async function exportDiskFull(err: AirlockError, outDir: string, home: Ai
   return new AirlockError(
     'DISK_FULL',
     [
-      `the disk is full: ${err.message}`,
-      space,
+      err.message,
+      space ? `Now ${space}.` : null,
       `No bundle was recorded for the channel, so running the export again writes this bundle afresh (downloads already in ${home.cache} are kept).`,
       'Free space there (or export to a larger disk), then run the export again.',
     ]

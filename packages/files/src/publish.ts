@@ -1,4 +1,4 @@
-import { chmod, mkdir, readdir, rm, symlink } from 'node:fs/promises';
+import { chmod, readdir, rm, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { AirlockError, asAirlockError, ensureDir, isPlainName, type PublishContext } from '@airlock/core';
 import { parseFilesCatalog } from './parse-catalog.js';
@@ -24,7 +24,7 @@ export async function publishFiles(catalog: FilesCatalog, ctx: PublishContext): 
     await removeTree(root);
     await ensureDir(root);
     const dirs = entries.filter((e): e is DirEntry => e.type === 'dir').sort((a, b) => depth(a.path) - depth(b.path));
-    for (const dir of dirs) await mkdir(join(root, dir.path), { recursive: true, mode: 0o700 });
+    for (const dir of dirs) await ensureDir(join(root, dir.path), 0o700);
     for (const entry of entries) {
       const dest = join(root, entry.path);
       if (entry.type === 'file') {

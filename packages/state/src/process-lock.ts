@@ -17,14 +17,21 @@ export class ProcessLock {
 
   /** The lock, or null when another holder (another process or another connection here) has it. */
   static tryAcquire(path: string): ProcessLock | null {
-    const db = guard(`cannot open the lock file ${path}`, () => new Database(path, { timeout: 0 }));
+    const db = guard(`cannot open the lock file ${path}`, () => new Database(path, { timeout: 0 }), path);
     try {
       db.exec('BEGIN EXCLUSIVE');
+      if (db.pragma('user_version', { simple: true }) === 0) {
+        // An empty database file would write its first page (and a journal) on every BEGIN, so
+        // locking would need free space; once initialised, taking the lock writes nothing.
+        db.pragma('user_version = 1');
+        db.exec('COMMIT');
+        db.exec('BEGIN EXCLUSIVE');
+      }
       return new ProcessLock(db);
     } catch (err) {
       db.close();
       if (isBusy(err)) return null;
-      throw stateError(err, `cannot take the lock ${path}`);
+      throw stateError(err, `cannot take the lock ${path}`, path);
     }
   }
 

@@ -50,7 +50,7 @@ export class SiteState {
 
   /** Opens or creates the site database (parent directories included). */
   static open(path: string, options?: StateOpenOptions): SiteState {
-    return guard(`cannot open site state ${path}`, () => new SiteState(openDatabase(path, SITE_MIGRATIONS, options)));
+    return guard(`cannot open site state ${path}`, () => new SiteState(openDatabase(path, SITE_MIGRATIONS, options)), path);
   }
 
   close(): void {

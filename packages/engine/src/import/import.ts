@@ -1,9 +1,9 @@
 import { dirname } from 'node:path';
-import { AirlockError, failpoint, isAirlockError, type Progress } from '@airlock/core';
-import { readManifest, type Manifest, type VerifiedManifest } from '@airlock/bundle';
+import { AirlockError, failpoint, type Progress } from '@airlock/core';
+import { readManifest, type VerifiedManifest } from '@airlock/bundle';
 import { SiteState } from '@airlock/state';
 import { Snapshots, Vault } from '@airlock/vault';
-import { importDiskFull } from '../disk-full.js';
+import { reportingDiskFull, type ImportProgressSoFar } from '../disk-full.js';
 import type { AirlockHome } from '../home.js';
 import { withLock } from '../lock.js';
 import type { DriverRegistry } from '../registry.js';
@@ -44,9 +44,9 @@ export interface ImportResult {
  */
 export async function importBundle(options: ImportOptions): Promise<ImportResult> {
   const { home } = options;
-  return withLock(home.lock, 'import', async () => {
+  const at: ImportProgressSoFar = { vault: null, manifest: null };
+  return withLock(home.lock, 'import', () => reportingDiskFull(home, at, async () => {
     const state = SiteState.open(home.stateDb);
-    const at: { vault: Vault | null; manifest: Manifest | null } = { vault: null, manifest: null };
     try {
       const verified = await readManifest(options.bundle, manifestVerifier(await bundleKeyring(state)), options.now ? { now: options.now } : {});
       const { manifest, sha256 } = verified;
@@ -89,13 +89,10 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
         bundle: { manifest, sha256 },
       });
       return { ...result, status: 'published', publication };
-    } catch (err) {
-      if (isAirlockError(err, 'DISK_FULL')) throw await importDiskFull(err, home, at.vault, at.manifest);
-      throw err;
     } finally {
       state.close();
     }
-  });
+  }));
 }
 
 function baseResult(verified: VerifiedManifest, ingest: Awaited<ReturnType<typeof ingestVolumes>>, state: SiteState): ImportResult {
