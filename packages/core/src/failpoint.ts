@@ -1,13 +1,19 @@
+import { appendFileSync } from 'node:fs';
+
 /**
  * Crash-consistency tests kill airlock with a real SIGKILL at named points. AIRLOCK_FAILPOINT=name
  * kills at the first hit of `name`, `name:N` at its Nth hit (points inside loops are hit once per
- * item). Unset in normal use, where a failpoint is a no-op.
+ * item). AIRLOCK_FAILPOINT_TRACE=FILE appends the name of every point passed to FILE, so a test
+ * can see which points a run reaches and how often. Unset in normal use, where this is a no-op.
  */
 export const FAILPOINT_ENV = 'AIRLOCK_FAILPOINT';
+export const FAILPOINT_TRACE_ENV = 'AIRLOCK_FAILPOINT_TRACE';
 
 const hits = new Map<string, number>();
 
 export function failpoint(name: string): void {
+  const trace = process.env[FAILPOINT_TRACE_ENV];
+  if (trace) appendFileSync(trace, `${name}\n`);
   const spec = process.env[FAILPOINT_ENV];
   if (!spec) return;
   const target = parseFailpoint(spec);

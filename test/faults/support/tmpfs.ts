@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdir, open, readdir, rm, statfs, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /** Mounting needs root; the disk-full tests skip (with this reason in their name) otherwise. */
 export const CAN_MOUNT = process.getuid?.() === 0;
@@ -59,5 +60,6 @@ export async function emptyDir(dir: string): Promise<void> {
 
 /** `cp -a`: hardlinks inside the tree stay hardlinks (a published tree links into the vault). */
 export function copyTree(from: string, to: string): void {
+  mkdirSync(dirname(to), { recursive: true });
   run('cp', ['-a', from, to]);
 }
