@@ -14,7 +14,17 @@ export function fsError(err: unknown, path: string, what: string): AirlockError 
   const reason = err instanceof Error ? err.message : String(err);
   const details = { path, local: true, errno: (err as { code?: unknown } | null)?.code ?? null };
   if (isNoSpace(err)) return new AirlockError('DISK_FULL', `no space left for ${path} while ${what} (${reason})`, { cause: err, details });
-  return new AirlockError('IO_ERROR', `cannot write ${path} while ${what}: ${reason}`, { cause: err, details });
+  return new AirlockError('IO_ERROR', `I/O error on ${path} while ${what} (${reason}); check that the filesystem is healthy and writable, then run the command again`, { cause: err, details });
+}
+
+/**
+ * A raw Node filesystem error (errno code and syscall) that escaped typing, as fsError would type
+ * it, naming the path it carries or `fallback`; anything else is returned unchanged.
+ */
+export function typedFsError(err: unknown, fallback: string, what: string): unknown {
+  const e = err as { code?: unknown; syscall?: unknown; path?: unknown } | null;
+  if (isAirlockError(err) || typeof e?.code !== 'string' || typeof e.syscall !== 'string') return err;
+  return fsError(err, typeof e.path === 'string' ? e.path : fallback, what);
 }
 
 /** True for errors of the site's own disk (see fsError), which end a run instead of failing one input. */

@@ -1,4 +1,4 @@
-import { AirlockError, formatSize, isAirlockError, spaceReport, type Digest } from '@airlock/core';
+import { AirlockError, formatSize, isAirlockError, spaceReport, typedFsError, type Digest } from '@airlock/core';
 import type { Manifest } from '@airlock/bundle';
 import { Snapshots, type Vault } from '@airlock/vault';
 import type { AirlockHome } from './home.js';
@@ -15,12 +15,27 @@ export interface ImportProgressSoFar {
   manifest: Manifest | null;
 }
 
-/** Runs an import (inside its lock), turning a DISK_FULL from anywhere in it into the full report. */
+/**
+ * Runs an import (inside its lock), turning a DISK_FULL from anywhere in it into the full report;
+ * a raw filesystem error that escaped typing becomes DISK_FULL or IO_ERROR with its path.
+ */
 export async function reportingDiskFull<T>(home: AirlockHome, at: ImportProgressSoFar, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
-  } catch (err) {
+  } catch (raw) {
+    const err = typedFsError(raw, home.root, 'importing');
     if (isAirlockError(err, 'DISK_FULL')) throw await importDiskFull(err, home, at.vault, at.manifest);
+    throw err;
+  }
+}
+
+/** The same for an export: a full disk says where and what a re-run does. */
+export async function reportingExportDiskFull<T>(outDir: string, home: AirlockHome, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (raw) {
+    const err = typedFsError(raw, outDir, 'exporting');
+    if (isAirlockError(err, 'DISK_FULL')) throw await exportDiskFull(err, outDir, home);
     throw err;
   }
 }
@@ -51,8 +66,8 @@ async function importDiskFull(err: AirlockError, home: AirlockHome, vault: Vault
   );
 }
 
-/** An export stopped by a full disk: where, how much is free, and that re-running resumes. */
-export async function exportDiskFull(err: AirlockError, outDir: string, home: AirlockHome): Promise<AirlockError> {
+/** An export stopped by a full disk: where, how much is free, and what re-running does. */
+async function exportDiskFull(err: AirlockError, outDir: string, home: AirlockHome): Promise<AirlockError> {
   const path = failedPath(err, outDir);
   const space = await spaceReport(path);
   return new AirlockError(

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { isAirlockError, type Digest, type Fetcher, type Progress, type Signer } from '@airlock/core';
+import type { Digest, Fetcher, Progress, Signer } from '@airlock/core';
 import {
   writeBundleFiles,
   writeVolume,
@@ -12,7 +12,7 @@ import {
 } from '@airlock/bundle';
 import { ExportState } from '@airlock/state';
 import type { ExportConfig } from '../config.js';
-import { exportDiskFull } from '../disk-full.js';
+import { reportingExportDiskFull } from '../disk-full.js';
 import { failpoint } from '../failpoint.js';
 import type { AirlockHome } from '../home.js';
 import { withLock } from '../lock.js';
@@ -55,7 +55,7 @@ export interface ExportResult {
 /** resolve → select → pack volumes → sign the manifest → record what the channel has shipped. */
 export async function exportBundle(options: ExportOptions): Promise<ExportResult> {
   const { config, home } = options;
-  return withLock(home.exportLock, `export ${config.channel}`, async () => {
+  return withLock(home.exportLock, `export ${config.channel}`, () => reportingExportDiskFull(options.outDir, home, async () => {
     const signer = await loadExporterSigner(config);
     const state = ExportState.open(home.exportDb);
     try {
@@ -91,13 +91,10 @@ export async function exportBundle(options: ExportOptions): Promise<ExportResult
         blobs: selection.carried.map(({ digest, size }) => ({ digest, size })),
       });
       return summarize(options, selection, sources, written);
-    } catch (err) {
-      if (isAirlockError(err, 'DISK_FULL')) throw await exportDiskFull(err, options.outDir, home);
-      throw err;
     } finally {
       state.close();
     }
-  });
+  }));
 }
 
 async function writeVolumes(options: ExportOptions, selection: Selection, reader: BlobReader, compression: Compression): Promise<WrittenVolume[]> {
