@@ -129,10 +129,10 @@ describe.skipIf(!CAN_MOUNT)(`disk full during import and export, on a real small
 
   it('wherever the disk fills up (manifest, state, vault, staging, publication), the import ends in DISK_FULL or publishes; never anything else', async () => {
     const outcomes: string[] = [];
-    for (const leave of [0, 8 * KiB, 64 * KiB, 512 * KiB, 2 * MiB, 3 * MiB, 3.25 * MiB, 3.5 * MiB, 4 * MiB, 8 * MiB]) {
+    for (const leave of [0, 64 * KiB, 1 * MiB, 3 * MiB, 3.25 * MiB, 3.5 * MiB, 4 * MiB, 8 * MiB]) {
       outcomes.push(`${leave}:${await caseOnFullDisk(mount, (m) => fillLeaving(join(m, 'ballast'), m, leave))}`);
     }
-    expect(outcomes.filter((o) => o.endsWith('disk-full')).length).toBeGreaterThanOrEqual(5);
+    expect(outcomes.filter((o) => o.endsWith('disk-full')).length).toBeGreaterThanOrEqual(4);
     expect(outcomes.at(-1)).toBe(`${8 * MiB}:published`);
   }, 300_000);
 
@@ -156,7 +156,7 @@ describe.skipIf(!CAN_MOUNT)(`disk full during import and export, on a real small
 
   it('out of inodes (mkdir, symlink and file creation fail with ENOSPC): the import ends in DISK_FULL or publishes, and the re-run after freeing them publishes', async () => {
     const outcomes: string[] = [];
-    for (const leave of [0, 3, 10, 20, 40, 400]) {
+    for (const leave of [0, 3, 10, 40, 400]) {
       outcomes.push(`${leave}:${await caseOnFullDisk(fewInodes, (m) => fillInodesLeaving(join(m, 'ballast'), m, leave))}`);
     }
     expect(outcomes.filter((o) => o.endsWith('disk-full')).length).toBeGreaterThanOrEqual(3);
