@@ -22,7 +22,7 @@ const publishedTree = (s: Scenario) => describeTree(join(s.siteHome, 'publish/cu
 describe('SIGKILL at any point, then re-run: the run completes and the old publication survives until the switch', () => {
   it('export killed after its first volume, then re-run', async () => {
     const s = await ready();
-    const killed = await exportTo(s, 1, killedAt('export:after-first-volume'));
+    const killed = await exportTo(s, 1, killedAt('export:volume-written'));
     expect(killed.signal).toBe('SIGKILL');
     expect((await readdir(s.bundle(1))).some((n) => n.endsWith('.manifest.json'))).toBe(false);
     const rerun = await exportTo(s, 1);
@@ -43,7 +43,7 @@ describe('SIGKILL at any point, then re-run: the run completes and the old publi
   it('import killed while writing blobs, then re-run', async () => {
     const s = await ready();
     expect((await exportTo(s, 1)).code).toBe(0);
-    const killed = await importFrom(s, 1, killedAt('import:after-first-blob'));
+    const killed = await importFrom(s, 1, killedAt('import:entry-stored'));
     expect(killed.signal).toBe('SIGKILL');
     const rerun = await importFrom(s, 1);
     expect(rerun.code, rerun.stderr).toBe(0);

@@ -168,9 +168,7 @@ describe.skipIf(!requireTools(...TOOLS))('simplestreams: fixture stream → expo
     expect(await readFile(join(siteHome, 'publish/current/simplestreams/maas/streams/v1/index.sjson'), 'utf8')).toBe(before);
   });
 
-  // Needs the engine to call Driver.merge(previous published catalog, new catalog) when it
-  // publishes; the driver's merge itself is covered by packages/simplestreams merge and reverify tests.
-  it('keeps the older version across bundles when upstream withdraws it', async () => {
+  it('keeps the older version across bundles when upstream withdraws it, also when the merging import is killed', async () => {
     const dir = join(root, 'history');
     const product = 'com.ubuntu.maas.stable:v3:boot:24.04:amd64:ga-24.04';
     const older = await copyMirror(fixture, join(dir, 'mirror-1'));
@@ -182,7 +180,7 @@ describe.skipIf(!requireTools(...TOOLS))('simplestreams: fixture stream → expo
     const exportHome = join(dir, 'export-home');
     const siteHome = join(dir, 'site');
     await airlock(['--home', siteHome, 'trust', 'add', exporterPublicKey]);
-    const exportFrom = async (mirror: string, bundle: string): Promise<void> => {
+    const exportFrom = async (mirror: string, bundle: string, beforeImport?: (bundleDir: string) => Promise<void>): Promise<void> => {
       const s = await serveDir(mirror);
       try {
         await writeFile(config, template.replace('URL', s.url));
@@ -191,6 +189,7 @@ describe.skipIf(!requireTools(...TOOLS))('simplestreams: fixture stream → expo
       } finally {
         s.stop();
       }
+      await beforeImport?.(join(dir, bundle));
       const imported = await airlock(['--home', siteHome, 'import', join(dir, bundle)]);
       expect(imported.code, imported.stderr).toBe(0);
     };
@@ -201,7 +200,14 @@ describe.skipIf(!requireTools(...TOOLS))('simplestreams: fixture stream → expo
       doc.updated = 'Fri, 01 Aug 2025 00:00:00 +0000';
       for (const p of Object.values(doc.products)) delete p.versions['20250601'];
     });
-    await exportFrom(newer, 'b2');
+    // A kill -9 right after the merged catalog is stored leaves the first mirror live and whole; the re-run finishes.
+    await exportFrom(newer, 'b2', async (bundleDir) => {
+      const killed = await airlock(['--home', siteHome, 'import', bundleDir], { env: { AIRLOCK_FAILPOINT: 'publish:after-merge-stored' } });
+      expect(killed.signal).toBe('SIGKILL');
+      const live = await checkPublishedMirror(join(siteHome, 'publish/current/simplestreams/maas'), { digests: true });
+      expect(live.problems).toEqual([]);
+      expect(Object.keys((live.products.get(V3)?.data as Doc | undefined)?.products[product]?.versions ?? {})).toEqual(['20250601']);
+    });
     const report = await checkPublishedMirror(join(siteHome, 'publish/current/simplestreams/maas'), { digests: true });
     expect(report.problems).toEqual([]);
     const versions = (report.products.get(V3)?.data as Doc | undefined)?.products[product]?.versions ?? {};

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { link, mkdir } from 'node:fs/promises';
+import { link } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { AirlockError, digestHex, hashFile } from '@airlock/core';
+import { AirlockError, digestHex, ensureDir, hashFile } from '@airlock/core';
 
 export interface WrittenIndex {
   /** Path relative to the Release file. */
@@ -26,7 +26,7 @@ let xzAvailable: boolean | undefined;
  */
 export async function writePackagesFiles(releaseDir: string, base: string, stanzas: string[]): Promise<WrittenIndex[]> {
   const plain = join(releaseDir, base);
-  await mkdir(dirname(plain), { recursive: true });
+  await ensureDir(dirname(plain));
   const out = createWriteStream(plain, { flags: 'wx' });
   await pipeline(async function* () {
     let batch = '';
@@ -57,7 +57,7 @@ export async function writePackagesFiles(releaseDir: string, base: string, stanz
 export async function linkByHash(releaseDir: string, files: WrittenIndex[]): Promise<void> {
   for (const file of files) {
     const target = join(releaseDir, dirname(file.path), 'by-hash', 'SHA256', file.sha256);
-    await mkdir(dirname(target), { recursive: true });
+    await ensureDir(dirname(target));
     await link(join(releaseDir, file.path), target).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'EEXIST') throw err;
     });

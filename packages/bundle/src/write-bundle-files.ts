@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { sha256Hex, writeFileAtomic } from '@airlock/core';
+import { failpoint, sha256Hex, writeFileAtomic } from '@airlock/core';
 import type { Manifest } from './manifest-types.js';
 import { SHA256SUMS_FILE, SIGNATURE_SUFFIX, manifestFileName } from './names.js';
 import { serializeManifest } from './serialize-manifest.js';
@@ -23,8 +23,11 @@ export async function writeBundleFiles(dir: string, m: Manifest, sign: (data: Bu
   const sumsSignature = await sign(sums);
   const manifestSignature = await sign(bytes);
   await writeFileAtomic(join(dir, SHA256SUMS_FILE), sums);
+  failpoint('bundle:sums-written');
   await writeFileAtomic(join(dir, `${SHA256SUMS_FILE}${SIGNATURE_SUFFIX}`), sumsSignature);
+  failpoint('bundle:sums-signed');
   await writeFileAtomic(join(dir, `${name}${SIGNATURE_SUFFIX}`), manifestSignature);
+  failpoint('bundle:manifest-signed');
   await writeFileAtomic(join(dir, name), bytes);
   return { manifestSha256 };
 }

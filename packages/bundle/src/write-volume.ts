@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CompressStream } from 'zstd-napi';
 import {
-  AirlockError, HashingStream, asAirlockError, commitFile, digestHex, digestsEqual, ensureDir, tempPathFor, type Digest,
+  AirlockError, HashingStream, asAirlockError, commitFile, digestHex, digestsEqual, ensureDir, failpoint, fsError, tempPathFor, type Digest,
 } from '@airlock/core';
 import type { BlobPart, Compression } from './manifest-types.js';
 import { blobEntryName, volumeFileName } from './names.js';
@@ -58,7 +58,16 @@ export async function writeVolume(o: WriteVolumeOptions): Promise<WrittenVolume>
   try {
     const source = Readable.from(tarStream(o, parts), { objectMode: false, highWaterMark: CHUNK });
     const file = createWriteStream(tmp, { flags: 'wx', mode: 0o644 });
-    await (zstd ? pipeline(source, zstd, fileTap, file) : pipeline(source, fileTap, file));
+    // A failure that starts at the file (disk full) is the output's, not a bad blob source.
+    let fileFailedFirst: boolean | undefined;
+    for (const stream of [source, zstd, fileTap]) stream?.once('error', () => (fileFailedFirst ??= false));
+    file.once('error', () => (fileFailedFirst ??= true));
+    try {
+      await (zstd ? pipeline(source, zstd, fileTap, file) : pipeline(source, fileTap, file));
+    } catch (err) {
+      throw fileFailedFirst ? fsError(err, tmp, `writing volume ${name}`) : err;
+    }
+    failpoint('bundle:volume-data-written');
     await commitFile(tmp, target);
   } catch (err) {
     await rm(tmp, { force: true });

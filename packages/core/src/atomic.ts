@@ -3,14 +3,37 @@ import { constants } from 'node:fs';
 import { copyFile, link, mkdir, open, rename, rm, stat, symlink, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { AirlockError, asAirlockError } from './errors.js';
+import { fsError } from './fs-error.js';
 
 /** A temp name beside `target`, so the final rename stays on one filesystem. */
 export function tempPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
-export async function ensureDir(path: string): Promise<void> {
-  await mkdir(path, { recursive: true });
+/** mkdir -p; `mode` applies to every level it creates. */
+export async function ensureDir(path: string, mode?: number): Promise<void> {
+  try {
+    await mkdir(path, { recursive: true, ...(mode === undefined ? {} : { mode }) });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fsError(err, path, 'creating the directory');
+    // Node's async recursive mkdir reports ENOENT when a level fails for another reason (ENOSPC
+    // when the filesystem is out of inodes, for one); creating the levels one by one tells the truth.
+    try {
+      await mkdirLevels(path, mode);
+    } catch (real) {
+      throw fsError(real, path, 'creating the directory');
+    }
+  }
+}
+
+async function mkdirLevels(path: string, mode: number | undefined): Promise<void> {
+  const parent = dirname(path);
+  if (parent !== path && !(await pathExists(parent))) await mkdirLevels(parent, mode);
+  try {
+    await mkdir(path, mode);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
 }
 
 /** fsyncs a directory so a rename inside it survives power loss. Not every filesystem allows it. */
@@ -42,20 +65,24 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array,
     await fsyncDir(dirname(target));
   } catch (err) {
     await rm(tmp, { force: true });
-    throw asAirlockError(err, 'IO_ERROR', `cannot write ${target}`);
+    throw fsError(err, target, 'writing it');
   }
 }
 
 /** Moves a verified temp file into place, fsyncing the file first. */
 export async function commitFile(tmp: string, target: string): Promise<void> {
-  const handle = await open(tmp, 'r');
   try {
-    await handle.sync();
-  } finally {
-    await handle.close();
+    const handle = await open(tmp, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await ensureDir(dirname(target));
+    await rename(tmp, target);
+  } catch (err) {
+    throw fsError(err, target, 'moving it into place');
   }
-  await ensureDir(dirname(target));
-  await rename(tmp, target);
   await fsyncDir(dirname(target));
 }
 
@@ -67,23 +94,28 @@ export async function linkOrCopy(from: string, to: string): Promise<'link' | 'co
     return 'link';
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EXDEV' || code === 'EPERM' || code === 'EMLINK' || code === 'ENOTSUP') {
-      await copyFile(from, to, constants.COPYFILE_EXCL);
-      return 'copy';
-    }
-    throw asAirlockError(err, 'IO_ERROR', `cannot link ${from} to ${to}`);
+    if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'EMLINK' && code !== 'ENOTSUP') throw fsError(err, to, `linking it to ${from}`);
+  }
+  try {
+    await copyFile(from, to, constants.COPYFILE_EXCL);
+    return 'copy';
+  } catch (err) {
+    // A partial copy (disk full half-way) must not stay behind under the final name; a file that
+    // already existed (EEXIST) is not ours to remove.
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') await rm(to, { force: true }).catch(() => undefined);
+    throw fsError(err, to, `copying ${from} (it cannot be hardlinked there)`);
   }
 }
 
 /** Points the symlink `linkPath` at `target` atomically: a temp symlink renamed over the old one. */
 export async function replaceSymlink(linkPath: string, target: string): Promise<void> {
   const tmp = tempPathFor(linkPath);
-  await symlink(target, tmp);
   try {
+    await symlink(target, tmp);
     await rename(tmp, linkPath);
   } catch (err) {
     await unlink(tmp).catch(() => undefined);
-    throw asAirlockError(err, 'IO_ERROR', `cannot switch ${linkPath} to ${target}`);
+    throw fsError(err, linkPath, `switching it to ${target}`);
   }
   await fsyncDir(dirname(linkPath));
 }

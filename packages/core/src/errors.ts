@@ -104,10 +104,23 @@ export function isAirlockError(err: unknown, code?: ErrorCode): err is AirlockEr
   return err instanceof AirlockError && (code === undefined || err.code === code);
 }
 
-/** Wraps an unknown thrown value (typically a Node system error) as an AirlockError. */
+/** errno codes that mean the filesystem (or the user's quota on it) is full. */
+export function isNoSpace(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
+/**
+ * Wraps an unknown thrown value (typically a Node system error) as an AirlockError. A full disk is
+ * DISK_FULL whatever `code` the caller had in mind: it is never the input's fault.
+ */
 export function asAirlockError(err: unknown, code: ErrorCode, message: string): AirlockError {
   if (err instanceof AirlockError) return err;
   const reason = err instanceof Error ? err.message : String(err);
+  if (isNoSpace(err)) {
+    const path = (err as { path?: unknown }).path;
+    return new AirlockError('DISK_FULL', `${message}: ${reason}`, { cause: err, details: typeof path === 'string' ? { path } : {} });
+  }
   return new AirlockError(code, `${message}: ${reason}`, { cause: err });
 }
 

@@ -9,3 +9,5 @@ export * from './driver.js';
 export * from './names.js';
 export * from './spec-fields.js';
 export * from './fs-errors.js';
+export * from './failpoint.js';
+export * from './fs-error.js';

@@ -13,6 +13,8 @@ export interface AirlockHome {
   /** Export side */
   exportDb: string;
   cache: string;
+  exportLock: string;
+  /** Import side: held by import, receipt and rollback */
   lock: string;
 }
 
@@ -27,6 +29,7 @@ export function airlockHome(root: string): AirlockHome {
     sitePublicKey: join(root, 'keys', 'site.pub.asc'),
     exportDb: join(root, 'export.db'),
     cache: join(root, 'cache'),
-    lock: join(root, 'airlock.lock'),
+    exportLock: join(root, 'export-lock.db'),
+    lock: join(root, 'site-lock.db'),
   };
 }

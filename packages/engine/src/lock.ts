@@ -1,43 +1,42 @@
-import { open, readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AirlockError, ensureDir } from '@airlock/core';
+import { ProcessLock } from '@airlock/state';
 
-function processAlive(pid: number): boolean {
+/** Who holds the lock, for the operator; informational only (the lock itself is the kernel's). */
+const ownerFile = (path: string): string => `${path}.owner`;
+
+/**
+ * One airlock process per home at a time. The lock is released by the kernel when its holder
+ * exits or is killed (SIGKILL, OOM, power loss), so an interrupted run can simply be re-run and
+ * no two processes can ever hold it together.
+ */
+export async function acquireLock(path: string, purpose: string): Promise<() => Promise<void>> {
+  await ensureDir(dirname(path));
+  const lock = ProcessLock.tryAcquire(path);
+  if (!lock) {
+    const [pidText, owner] = (await readFile(ownerFile(path), 'utf8').catch(() => '')).split('\n');
+    // The owner file may still name a holder that died, or not yet name the new one.
+    const pid = Number(pidText) > 0 && isAlive(Number(pidText)) ? Number(pidText) : null;
+    const who = pid ? `pid ${pid}, ${owner || 'unknown'}` : 'pid unknown';
+    throw new AirlockError('LOCKED', `another airlock process (${who}) is using this home; wait for it to finish, then run the command again`, {
+      details: { pid, purpose: pid ? owner || null : null, lock: path },
+    });
+  }
+  await writeFile(ownerFile(path), `${process.pid}\n${purpose}\n`).catch(() => undefined);
+  return async () => {
+    await rm(ownerFile(path), { force: true }).catch(() => undefined);
+    lock.release();
+  };
+}
+
+function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-/**
- * One airlock process per home at a time. The lock file holds the owner's pid; a lock whose owner
- * died (SIGKILL, power loss) is taken over, so an interrupted run can simply be re-run.
- */
-export async function acquireLock(path: string, purpose: string): Promise<() => Promise<void>> {
-  await ensureDir(dirname(path));
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const handle = await open(path, 'wx', 0o600);
-      await handle.writeFile(`${process.pid}\n${purpose}\n`);
-      await handle.close();
-      return async () => {
-        await rm(path, { force: true });
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const [pidText, owner] = (await readFile(path, 'utf8').catch(() => '')).split('\n');
-      const pid = Number(pidText);
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) {
-        throw new AirlockError('LOCKED', `another airlock process (pid ${pid}, ${owner ?? 'unknown'}) is using this home; wait for it to finish`, {
-          details: { pid, lock: path },
-        });
-      }
-      await rm(path, { force: true });
-    }
-  }
-  throw new AirlockError('LOCKED', `cannot take the lock ${path}; remove it if no airlock process is running`);
 }
 
 export async function withLock<T>(path: string, purpose: string, fn: () => Promise<T>): Promise<T> {

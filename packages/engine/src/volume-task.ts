@@ -1,4 +1,4 @@
-import { isAirlockError, type ErrorCode, type Progress } from '@airlock/core';
+import { isAirlockError, isLocalFailure, type ErrorCode, type Progress } from '@airlock/core';
 import type { ManifestVolume } from '@airlock/bundle';
 
 export interface VolumeFailure {
@@ -9,8 +9,9 @@ export interface VolumeFailure {
 
 /**
  * Runs one volume's work under a progress task. A coded error becomes a failure for that volume
- * only, so the others are still processed (a damaged volume costs only itself); anything else is a bug
- * and propagates.
+ * only, so the others are still processed (a damaged volume costs only itself). A failure of the
+ * site itself (DISK_FULL, a vault write error, its state database) is not the volume's fault and
+ * propagates, as does anything uncoded (a bug).
  */
 export async function runVolumeTask(
   progress: Progress,
@@ -23,7 +24,7 @@ export async function runVolumeTask(
     await work((bytes) => task.advance(bytes));
     return undefined;
   } catch (err) {
-    if (!isAirlockError(err)) throw err;
+    if (!isAirlockError(err) || isLocalFailure(err) || err.code === 'STATE_ERROR' || err.code === 'LOCKED') throw err;
     return { status: 'failed', code: err.code, message: err.message };
   } finally {
     task.done();

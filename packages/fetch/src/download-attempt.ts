@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { AirlockError, hashFile, isAirlockError, type Digest } from '@airlock/core';
+import { AirlockError, fsError, hashFile, isAirlockError, type Digest } from '@airlock/core';
 import { parseContentRange } from './content-range.js';
 import { DigestMeter } from './digest-meter.js';
 import type { DownloadJob } from './download-job.js';
@@ -111,7 +111,7 @@ async function streamBody(res: OpenResponse, start: number, job: DownloadJob, ur
     if (!out.closed) await once(out, 'close').catch(() => undefined);
     const failure = classify(err, url);
     if (failure instanceof TransientError) throw new TransientError(failure.message, { cause: failure.cause, progressed: job.highWater > highWaterBefore });
-    throw isAirlockError(failure) ? failure : new AirlockError('IO_ERROR', `cannot write ${job.partial.path}: ${String(err)}`, { cause: err });
+    throw isAirlockError(failure) ? failure : fsError(err, job.partial.path, `downloading ${job.label}`);
   }
   if (total !== undefined && meter.position < total) {
     // Some servers answer an open-ended Range with a bounded chunk: keep what arrived and continue.

@@ -1,6 +1,6 @@
-import { chmod, mkdir, readdir, rm, symlink } from 'node:fs/promises';
+import { chmod, readdir, rm, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { AirlockError, asAirlockError, isPlainName, type PublishContext } from '@airlock/core';
+import { AirlockError, asAirlockError, ensureDir, isPlainName, type PublishContext } from '@airlock/core';
 import { parseFilesCatalog } from './parse-catalog.js';
 import type { DirEntry, FilesCatalog } from './types.js';
 
@@ -30,17 +30,17 @@ export async function publishFiles(catalog: FilesCatalog, ctx: PublishContext): 
   const task = ctx.progress.task(`publish files/${ctx.sourceName}`, entries.length, 'items');
   try {
     await removeTree(root);
-    await mkdir(root, { recursive: true, mode: IMPLICIT_DIR_MODE });
+    await ensureDir(root, IMPLICIT_DIR_MODE);
     const dirs = entries.filter((e): e is DirEntry => e.type === 'dir').sort((a, b) => depth(a.path) - depth(b.path));
-    for (const dir of dirs) await mkdir(join(root, dir.path), { recursive: true, mode: 0o700 });
+    for (const dir of dirs) await ensureDir(join(root, dir.path), 0o700);
     for (const entry of entries) {
       const dest = join(root, entry.path);
       if (entry.type === 'file') {
-        await mkdir(dirname(dest), { recursive: true, mode: IMPLICIT_DIR_MODE });
+        await ensureDir(dirname(dest), IMPLICIT_DIR_MODE);
         await ctx.vault.place(entry.digest, dest, entry.mode & PUBLISHED_MODE_MASK);
         task.advance(1);
       } else if (entry.type === 'symlink') {
-        await mkdir(dirname(dest), { recursive: true, mode: IMPLICIT_DIR_MODE });
+        await ensureDir(dirname(dest), IMPLICIT_DIR_MODE);
         await symlink(entry.target, dest);
         task.advance(1);
       }

@@ -33,7 +33,7 @@ export function openDatabase(path: string, migrations: readonly string[], option
       db.close();
       throw err;
     }
-  });
+  }, path);
 }
 
 export function schemaVersion(db: SqliteDatabase): number {

@@ -7,13 +7,17 @@ export class BlobIndex {
   private readonly has;
   private readonly count;
   private readonly list;
+  private readonly remove;
   private readonly insertMany: Transaction<(blobs: Array<{ digest: Digest; size: number }>, at: string) => number>;
+  private readonly removeMany: Transaction<(digests: Digest[]) => number>;
 
   constructor(db: SqliteDatabase) {
     this.insert = db.prepare('INSERT INTO blobs (digest, size, added_at) VALUES (?, ?, ?) ON CONFLICT (digest) DO NOTHING');
     this.has = db.prepare<[string], number>('SELECT 1 FROM blobs WHERE digest = ?').pluck();
     this.count = db.prepare<[], number>('SELECT COUNT(*) FROM blobs').pluck();
     this.list = db.prepare<[], { digest: Digest; size: number }>('SELECT digest, size FROM blobs ORDER BY digest');
+    this.remove = db.prepare('DELETE FROM blobs WHERE digest = ?');
+    this.removeMany = db.transaction((digests) => digests.reduce((n, digest) => n + this.remove.run(digest).changes, 0));
     this.insertMany = db.transaction((blobs, at) => {
       let added = 0;
       for (const blob of blobs) added += this.insert.run(blob.digest, blob.size, at).changes;
@@ -29,6 +33,11 @@ export class BlobIndex {
   /** Records many blobs in one transaction; returns how many were new. */
   recordAll(blobs: Array<{ digest: Digest; size: number }>, now: Date): number {
     return this.insertMany.immediate(blobs, now.toISOString());
+  }
+
+  /** Forgets blobs the vault no longer holds; returns how many were indexed. */
+  forgetAll(digests: Digest[]): number {
+    return this.removeMany.immediate(digests);
   }
 
   contains(digest: Digest): boolean {

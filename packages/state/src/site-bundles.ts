@@ -63,6 +63,8 @@ export class BundleLedger {
   private readonly insertBundle;
   private readonly insertVolume;
   private readonly ingestVolume;
+  private readonly reopenVolume;
+  private readonly reopenBundle;
   private readonly listVolumes;
   private readonly setComplete;
   private readonly setRejected;
@@ -80,6 +82,8 @@ export class BundleLedger {
     this.ingestVolume = db.prepare(
       "UPDATE bundle_volumes SET status = 'ingested', ingested_at = COALESCE(ingested_at, ?) WHERE manifest_sha256 = ? AND number = ?",
     );
+    this.reopenVolume = db.prepare("UPDATE bundle_volumes SET status = 'missing', ingested_at = NULL WHERE manifest_sha256 = ? AND number = ? AND status = 'ingested'");
+    this.reopenBundle = db.prepare("UPDATE bundles SET status = 'pending', completed_at = NULL WHERE manifest_sha256 = ? AND status = 'complete'");
     this.listVolumes = db.prepare<[string], VolumeRecord>(
       'SELECT number, name, status, ingested_at FROM bundle_volumes WHERE manifest_sha256 = ? ORDER BY number',
     );
@@ -138,6 +142,16 @@ export class BundleLedger {
     if (this.ingestVolume.run(now.toISOString(), manifestSha256, number).changes === 0) {
       throw refuse(`bundle ${manifestSha256} has no recorded volume ${number}`, { manifestSha256, volume: number });
     }
+  }
+
+  /**
+   * A volume whose content the vault lost (a stored part failed to verify) must be brought again:
+   * it is missing once more, and a complete bundle is pending again. Returns false if it was missing already.
+   */
+  markVolumeMissing(manifestSha256: string, number: number): boolean {
+    const changed = this.reopenVolume.run(manifestSha256, number).changes === 1;
+    if (changed) this.reopenBundle.run(manifestSha256);
+    return changed;
   }
 
   /** pending → complete (all of its blobs are in the vault). Already complete is a no-op. */

@@ -55,7 +55,7 @@ export class SiteState {
 
   /** Opens or creates the site database (parent directories included). */
   static open(path: string, options?: StateOpenOptions): SiteState {
-    return guard(`cannot open site state ${path}`, () => new SiteState(openDatabase(path, SITE_MIGRATIONS, options)));
+    return guard(`cannot open site state ${path}`, () => new SiteState(openDatabase(path, SITE_MIGRATIONS, options)), path);
   }
 
   close(): void {
@@ -158,6 +158,23 @@ export class SiteState {
   markVolumeIngested(manifestSha256: string, number: number, now = new Date()): void {
     guard('cannot record an ingested volume', () => this.ledger.markVolumeIngested(manifestSha256, number, now));
   }
+  /**
+   * A volume is ingested and the blobs it brought (or found already stored) are indexed, in one
+   * transaction: a crash leaves either both or neither, and the volume is then ingested again.
+   */
+  recordVolumeIngested(manifestSha256: string, number: number, blobs: Array<{ digest: Digest; size: number }>, now = new Date()): number {
+    return guard('cannot record an ingested volume', () =>
+      this.db.transaction(() => {
+        const added = this.blobIndex.recordAll(blobs, now);
+        this.ledger.markVolumeIngested(manifestSha256, number, now);
+        return added;
+      }).immediate(),
+    );
+  }
+  /** The vault lost part of what this volume brought: the volume is missing again. */
+  markVolumeMissing(manifestSha256: string, number: number): boolean {
+    return guard('cannot record a volume missing again', () => this.ledger.markVolumeMissing(manifestSha256, number));
+  }
   markBundleComplete(manifestSha256: string, now = new Date()): void {
     guard('cannot mark a bundle complete', () => this.ledger.markComplete(manifestSha256, now));
   }
@@ -174,6 +191,10 @@ export class SiteState {
   }
   recordBlobs(blobs: Array<{ digest: Digest; size: number }>, now = new Date()): number {
     return guard('cannot index vault blobs', () => this.blobIndex.recordAll(blobs, now));
+  }
+  /** Removes index entries of blobs the vault does not hold (see the receipt's reconciliation). */
+  forgetBlobs(digests: Digest[]): number {
+    return guard('cannot update the vault index', () => this.blobIndex.forgetAll(digests));
   }
   hasBlob(digest: Digest): boolean {
     return guard('cannot read the vault index', () => this.blobIndex.contains(digest));

@@ -23,22 +23,26 @@ export function checkPartsTile(blob: { digest: Digest; size: number }, parts: Bl
 
 /**
  * The parts' bytes in order, each re-verified against its own digest on the way. A part that no
- * longer matches is removed, so the vault reports it missing and a re-import brings it back.
+ * longer matches is removed and reported to `onDiscard`, so the volume that carried it can be
+ * asked for again.
  */
-export function assembledParts(blob: Digest, parts: BlobPart[], pathOf: (index: number) => string): Readable {
-  return Readable.from(partChunks(blob, parts, pathOf), { objectMode: false });
+export function assembledParts(blob: Digest, parts: BlobPart[], pathOf: (part: BlobPart) => string, onDiscard: (part: BlobPart) => void): Readable {
+  return Readable.from(partChunks(blob, parts, pathOf, onDiscard), { objectMode: false });
 }
 
-async function* partChunks(blob: Digest, parts: BlobPart[], pathOf: (index: number) => string): AsyncGenerator<Buffer> {
+async function* partChunks(blob: Digest, parts: BlobPart[], pathOf: (part: BlobPart) => string, onDiscard: (part: BlobPart) => void): AsyncGenerator<Buffer> {
   for (const part of parts) {
-    const path = pathOf(part.index);
+    const path = pathOf(part);
     const source = createReadStream(path);
     const verifier = new HashingStream({ digest: part.digest, size: part.size, label: `part ${part.index} of ${blob}` });
     source.on('error', (err) => verifier.destroy(err));
     try {
       for await (const chunk of source.pipe(verifier)) yield chunk as Buffer;
     } catch (err) {
-      if (isAirlockError(err, 'DIGEST_MISMATCH') || isAirlockError(err, 'SIZE_MISMATCH')) await rm(path, { force: true });
+      if (isAirlockError(err, 'DIGEST_MISMATCH') || isAirlockError(err, 'SIZE_MISMATCH')) {
+        await rm(path, { force: true });
+        onDiscard(part);
+      }
       throw err;
     } finally {
       source.destroy();

@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { chmod, copyFile, rm } from 'node:fs/promises';
-import { asAirlockError, commitFile, pathExists } from '@airlock/core';
+import { commitFile, fsError, pathExists } from '@airlock/core';
 
 /**
  * Published files never carry write bits, nor setuid/setgid/sticky bits: the catalog that names
@@ -21,7 +21,7 @@ export async function ensureModeCopy(blobPath: string, copyPath: string, mode: n
     await chmod(tmp, mode);
     await commitFile(tmp, copyPath);
   } catch (err) {
-    throw asAirlockError(err, 'IO_ERROR', `cannot make a mode ${mode.toString(8)} copy of ${blobPath}`);
+    throw fsError(err, copyPath, `making a mode ${mode.toString(8)} copy of ${blobPath}`);
   } finally {
     await rm(tmp, { force: true });
   }

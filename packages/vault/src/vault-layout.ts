@@ -41,11 +41,12 @@ export class VaultLayout {
     return join(this.partsDir, checkedHex(blob));
   }
 
-  partPath(blob: Digest, index: number): string {
-    if (!Number.isSafeInteger(index) || index < 0) {
-      throw new AirlockError('MANIFEST_INVALID', `part index ${String(index)} of ${blob} is not a non-negative integer`);
-    }
-    return join(this.partsDirOf(blob), String(index));
+  /**
+   * Parts are keyed by their own digest, not their index: bundles that split the same blob at other
+   * boundaries (another volume size, a re-carry) bring other parts, and those must never be confused.
+   */
+  partPath(blob: Digest, part: Digest): string {
+    return join(this.partsDirOf(blob), checkedHex(part));
   }
 
   /** A blob copy with a fixed mode; `mode` has already been reduced to permission bits. */

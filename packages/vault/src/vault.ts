@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -8,6 +8,7 @@ import {
   asAirlockError,
   ensureDir,
   linkOrCopy,
+  failpoint,
   pathExists,
   readFileLimited,
   type Digest,
@@ -21,7 +22,14 @@ import { VaultLayout } from './vault-layout.js';
 import { BLOB_MODE, drain, writeVerified } from './verified-write.js';
 
 export type IngestResult = 'added' | 'present';
-export type AssembleResult = 'added' | 'present' | 'incomplete';
+
+export interface AssembleResult {
+  status: 'added' | 'present' | 'incomplete';
+  /** Parts not in the vault (status incomplete). */
+  missing: BlobPart[];
+  /** Parts that no longer matched their digest and were removed (status incomplete). */
+  discarded: BlobPart[];
+}
 
 /**
  * The import side's content-addressed blob store. Every byte is verified against its digest while
@@ -54,9 +62,9 @@ export class Vault implements VaultReader {
     return 'added';
   }
 
-  /** Stores one part of a split blob, verified against the part's own digest. */
+  /** Stores one part of a split blob under its own digest, verified against it. */
   async ingestPart(stream: Readable, p: { blob: Digest; index: number; digest: Digest; size: number; label?: string }): Promise<IngestResult> {
-    const target = this.layout.partPath(p.blob, p.index);
+    const target = this.layout.partPath(p.blob, p.digest);
     if ((await this.has(p.blob)) || (await pathExists(target))) {
       await drain(stream);
       return 'present';
@@ -66,26 +74,36 @@ export class Vault implements VaultReader {
     return 'added';
   }
 
-  async hasPart(blob: Digest, index: number): Promise<boolean> {
-    return pathExists(this.layout.partPath(blob, index));
+  async hasPart(blob: Digest, part: Digest): Promise<boolean> {
+    return pathExists(this.layout.partPath(blob, part));
   }
 
-  /** Joins a split blob once all its parts are stored; the parts are removed after the blob lands. */
+  /**
+   * Joins a split blob once all the parts `b` lists are stored, re-verifying each on the way; the
+   * parts are removed after the blob lands. A part that no longer matches is removed and reported.
+   */
   async assemble(b: { digest: Digest; size: number; parts: BlobPart[] }): Promise<AssembleResult> {
     const target = this.layout.blobPath(b.digest);
     if (await pathExists(target)) {
       await this.removeParts(b.digest);
-      return 'present';
+      return { status: 'present', missing: [], discarded: [] };
     }
     const parts = [...b.parts].sort((x, y) => x.index - y.index);
     checkPartsTile(b, parts);
-    for (const part of parts) {
-      if (!(await this.hasPart(b.digest, part.index))) return 'incomplete';
+    const missing: BlobPart[] = [];
+    for (const part of parts) if (!(await this.hasPart(b.digest, part.digest))) missing.push(part);
+    if (missing.length > 0) return { status: 'incomplete', missing, discarded: [] };
+    const discarded: BlobPart[] = [];
+    const source = assembledParts(b.digest, parts, (part) => this.layout.partPath(b.digest, part.digest), (part) => discarded.push(part));
+    try {
+      await writeVerified(source, { digest: b.digest, size: b.size, label: b.digest }, this.layout.newTempPath(), target);
+    } catch (err) {
+      if (discarded.length > 0) return { status: 'incomplete', missing: [], discarded };
+      throw err;
     }
-    const source = assembledParts(b.digest, parts, (index) => this.layout.partPath(b.digest, index));
-    await writeVerified(source, { digest: b.digest, size: b.size, label: b.digest }, this.layout.newTempPath(), target);
+    failpoint('vault:assembled');
     await this.removeParts(b.digest);
-    return 'added';
+    return { status: 'added', missing: [], discarded: [] };
   }
 
   async has(digest: Digest): Promise<boolean> {
@@ -98,6 +116,16 @@ export class Vault implements VaultReader {
       throw new AirlockError('BLOB_MISSING', `blob ${digest} is not in the vault; import the bundle that carries it`, { details: { digest } });
     }
     return path;
+  }
+
+  /** The stored size of a blob (from the filesystem, not from any index). */
+  async sizeOf(digest: Digest): Promise<number> {
+    const path = await this.pathOf(digest);
+    try {
+      return (await stat(path)).size;
+    } catch (err) {
+      throw asAirlockError(err, 'IO_ERROR', `cannot stat ${digest} in the vault`);
+    }
   }
 
   async open(digest: Digest): Promise<Readable> {

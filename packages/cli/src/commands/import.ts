@@ -19,7 +19,7 @@ export function registerImport(program: Command): void {
       const pushed = result.status === 'published' && opts.registry ? await pushPublication(`${home.publish}/current`, opts.registry, { insecure: opts.registryInsecure === true, progress }) : undefined;
       output.result(pushed ? { ...result, pushed } : result);
       output.line(`${result.id}: signed by ${result.signer}`);
-      for (const v of result.volumes) output.line(`  ${v.status.padEnd(8)} ${v.name}`);
+      for (const v of result.volumes) output.line(`  ${v.status.padEnd(8)} ${v.name}${v.message ? `: ${v.message}` : ''}`);
       output.line(`  ${result.blobsAdded} new blob(s), ${formatSize(result.bytesAdded)} added to the vault`);
       if (result.status === 'incomplete') {
         output.line(`waiting for ${result.missing.length} volume(s): ${result.missing.join(', ')}`);

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import type { Digest, Fetcher, Progress, Signer } from '@airlock/core';
 import {
@@ -13,6 +12,7 @@ import {
 } from '@airlock/bundle';
 import { ExportState } from '@airlock/state';
 import type { ExportConfig } from '../config.js';
+import { reportingExportDiskFull } from '../disk-full.js';
 import { failpoint } from '../failpoint.js';
 import type { AirlockHome } from '../home.js';
 import { withLock } from '../lock.js';
@@ -58,13 +58,14 @@ export interface ExportResult {
 /** resolve → select → pack volumes → sign the manifest → record what the channel has shipped. */
 export async function exportBundle(options: ExportOptions): Promise<ExportResult> {
   const { config, home } = options;
-  return withLock(join(home.root, 'export.lock'), `export ${config.channel}`, async () => {
+  return withLock(home.exportLock, `export ${config.channel}`, () => reportingExportDiskFull(options.outDir, home, async () => {
     const signer = await loadExporterSigner(config);
     const state = ExportState.open(home.exportDb);
     try {
       const receipt = options.receipt && !options.full ? await applyReceipt(options.receipt, config.channel, state) : undefined;
       const marks = new ExportMarkBook(state, config.channel);
       const sources = await resolveSources(config, options.registry, options.fetcher, home.cache, options.progress, marks);
+      failpoint('export:resolved');
       const compression = options.compression ?? config.volumes.compression;
       const maxVolumeSize = options.maxVolumeSize ?? config.volumes.maxSize;
       const selection = selectCarried(sources, state, config.channel, {
@@ -76,11 +77,13 @@ export async function exportBundle(options: ExportOptions): Promise<ExportResult
       await prepareOutDir(options.outDir, selection.id);
       const reader = new BlobReader(selection.blobs, home.cache);
       await reader.materialize(selection.carried, options.fetcher, options.progress);
+      failpoint('export:materialized');
       const written = await writeVolumes(options, selection, reader, compression);
       await removeStaleVolumes(options.outDir, selection.id, new Set(written.map((v) => v.name)));
       failpoint('export:before-manifest');
       const manifest = buildManifest(options, selection, sources, written, signer, { compression, maxVolumeSize });
       const { manifestSha256 } = await writeBundleFiles(options.outDir, manifest, async (data) => signer.signDetachedArmored(data));
+      failpoint('export:manifest-written');
       if (options.full) state.forgetShipped(config.channel);
       state.recordBundle({
         channel: config.channel,
@@ -97,7 +100,7 @@ export async function exportBundle(options: ExportOptions): Promise<ExportResult
     } finally {
       state.close();
     }
-  });
+  }));
 }
 
 async function writeVolumes(options: ExportOptions, selection: Selection, reader: BlobReader, compression: Compression): Promise<WrittenVolume[]> {
@@ -119,7 +122,7 @@ async function writeVolumes(options: ExportOptions, selection: Selection, reader
         onProgress: (bytes) => task.advance(bytes),
       }),
     );
-    failpoint('export:after-first-volume');
+    failpoint('export:volume-written');
   }
   task.done();
   return written;

@@ -1,9 +1,9 @@
 import { dirname } from 'node:path';
-import { AirlockError, type Progress } from '@airlock/core';
+import { AirlockError, failpoint, type Progress } from '@airlock/core';
 import { readManifest, type VerifiedManifest } from '@airlock/bundle';
 import { SiteState } from '@airlock/state';
 import { Snapshots, Vault } from '@airlock/vault';
-import { failpoint } from '../failpoint.js';
+import { reportingDiskFull, type ImportProgressSoFar } from '../disk-full.js';
 import type { AirlockHome } from '../home.js';
 import { withLock } from '../lock.js';
 import type { DriverRegistry } from '../registry.js';
@@ -45,13 +45,15 @@ export interface ImportResult {
  */
 export async function importBundle(options: ImportOptions): Promise<ImportResult> {
   const { home } = options;
-  return withLock(home.lock, 'import', async () => {
+  const at: ImportProgressSoFar = { vault: null, manifest: null };
+  return withLock(home.lock, 'import', () => reportingDiskFull(home, at, async () => {
     const state = SiteState.open(home.stateDb);
     try {
       const verified = await readManifest(options.bundle, manifestVerifier(await bundleKeyring(state)), options.now ? { now: options.now } : {});
       const { manifest, sha256 } = verified;
       failpoint('import:after-verify');
       await bindChannelSigner(home, state, manifest, verified.signer, options.progress);
+      at.manifest = manifest;
       checkSequence(manifest, sha256, state);
       state.upsertBundle({
         manifestSha256: sha256,
@@ -62,7 +64,9 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
         manifestPath: await storeManifest(home, verified),
         volumes: manifest.volumes.map((v) => ({ number: v.number, name: v.name })),
       });
+      failpoint('import:manifest-stored');
       const vault = new Vault(home.vault);
+      at.vault = vault;
       await vault.init();
       const present = await presentVolumes(manifest, dirname(verified.path), options.volumes);
       const ingest = await ingestVolumes(manifest, sha256, present, state, vault, options.progress);
@@ -75,6 +79,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       }
       if (result.missing.length > 0) return result;
       state.markBundleComplete(sha256);
+      failpoint('import:complete-marked');
       await checkBlobsPresent(manifest, vault);
       const { signer } = await ensureSiteKey(home);
       const publication = await publishSite({
@@ -91,16 +96,19 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
     } finally {
       state.close();
     }
-  });
+  }));
 }
 
 function baseResult(verified: VerifiedManifest, ingest: Awaited<ReturnType<typeof ingestVolumes>>, state: SiteState): ImportResult {
   const { manifest, sha256 } = verified;
   const missing = state.missingVolumes(sha256);
-  const seen = new Set(ingest.outcomes.map((o) => o.number));
+  // A volume the vault lost a part of is reported missing again, whatever this run did with it.
+  const reopened = new Map(ingest.reopened.map((o) => [o.number, o]));
+  const reported = ingest.outcomes.map((o) => reopened.get(o.number) ?? o);
+  const seen = new Set(reported.map((o) => o.number));
   const outcomes = [
-    ...ingest.outcomes,
-    ...missing.filter((m) => !seen.has(m.number)).map((m): VolumeOutcome => ({ number: m.number, name: m.name, status: 'missing' })),
+    ...reported,
+    ...missing.filter((m) => !seen.has(m.number)).map((m): VolumeOutcome => reopened.get(m.number) ?? { number: m.number, name: m.name, status: 'missing' }),
   ].sort((a, b) => a.number - b.number);
   return {
     id: manifest.id,

@@ -1,8 +1,10 @@
 import { canonicalJson, writeFileAtomic, type Digest } from '@airlock/core';
 import { SiteState } from '@airlock/state';
+import { Vault } from '@airlock/vault';
 import type { AirlockHome } from '../home.js';
 import { withLock } from '../lock.js';
 import { ensureSiteKey } from '../site-key.js';
+import { reconcileBlobIndex } from './reconcile-index.js';
 
 export const RECEIPT_FORMAT = 'airlock-receipt';
 
@@ -24,6 +26,7 @@ export async function writeReceipt(home: AirlockHome, outPath: string, now = new
     const { signer } = await ensureSiteKey(home);
     const state = SiteState.open(home.stateDb);
     try {
+      await reconcileBlobIndex(state, new Vault(home.vault));
       const receipt: Receipt = {
         format: RECEIPT_FORMAT,
         version: 1,
