@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type { Digest } from '@airlock/core';
+import type { EntryInfo, EntrySink } from './entry-sink.js';
 
 /** One blob entry handed to a volume consumer; `stream` yields exactly `expected.size` bytes. */
 export interface EntryStream {
@@ -51,4 +52,45 @@ export class EntryReadable extends Readable {
     this.wake = undefined;
     wake?.();
   }
+}
+
+type Settled = { ok: true } | { ok: false; error: unknown };
+
+/**
+ * Adapts a stream consumer to the sink the tar reader feeds: pieces are copied (the reader reuses
+ * its buffers), and a consumer that settles before the entry's end has the rest skipped (the file
+ * digest still covers it).
+ */
+export function streamEntrySink(info: EntryInfo, onEntry: (e: EntryStream) => Promise<void>): EntrySink {
+  const readable = new EntryReadable();
+  const entry: EntryStream = { ...info, stream: readable };
+  const settled = (async () => onEntry(entry))().then(
+    (): Settled => ({ ok: true }),
+    (error: unknown): Settled => ({ ok: false, error }),
+  );
+  let discard = false;
+  return {
+    async write(piece) {
+      if (discard) return;
+      const raced = await Promise.race([readable.feed(Buffer.from(piece)).then(() => undefined), settled]);
+      if (raced === undefined && !readable.destroyed) return;
+      // The consumer settled or dropped the stream before the entry's end.
+      const outcome = raced ?? (await settled);
+      if (!outcome.ok) throw outcome.error;
+      discard = true;
+      readable.destroy();
+    },
+    async end() {
+      if (!discard) readable.finish();
+      const outcome = await settled;
+      if (!outcome.ok) throw outcome.error;
+    },
+    abort(error) {
+      void settled;
+      // The volume error is reported by readVolume itself; a consumer that has not attached its
+      // listeners yet must not turn it into an unhandled 'error' event that kills the process.
+      readable.on('error', () => undefined);
+      readable.destroy(error instanceof Error ? error : new Error(String(error)));
+    },
+  };
 }

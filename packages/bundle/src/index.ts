@@ -5,6 +5,8 @@ export * from './serialize-manifest.js';
 export * from './plan-volumes.js';
 export * from './write-volume.js';
 export type { EntryStream } from './entry-stream.js';
+export type { EntryInfo, EntrySink } from './entry-sink.js';
+export { OFF_THREAD_MIN_BYTES } from './volume-io.js';
 export * from './read-volume.js';
 export * from './verify-volume.js';
 export * from './sums.js';

@@ -34,17 +34,18 @@ const ignoreEntries = async (e: { stream: NodeJS.ReadableStream }) => {
   for await (const _chunk of e.stream) { /* read and drop: no per-entry check */ }
 };
 
-describe('damaged volumes', () => {
+// Every case runs twice: read on the calling thread (small volumes) and on the worker thread (large ones).
+describe.each([false, true])('damaged volumes (read on the worker thread: %s)', (offThread) => {
   it('refuses a zstd volume with a flipped byte in its frame header', async () => {
     const { manifest, volume, path } = await oneVolume('zstd', [text(200_000)]);
     await flipByte(path, () => 1);
-    await expectCode(verifyVolume(path, manifest, volume), 'VOLUME_CORRUPT');
+    await expectCode(verifyVolume(path, manifest, volume, undefined, offThread), 'VOLUME_CORRUPT');
   });
 
   it('refuses a zstd volume with a flipped byte in its compressed data', async () => {
     const { manifest, volume, path } = await oneVolume('zstd', [text(200_000), noise(200_000)]);
     await flipByte(path, (n) => Math.floor(n / 3));
-    const err = await verifyVolume(path, manifest, volume).catch((e: unknown) => e);
+    const err = await verifyVolume(path, manifest, volume, undefined, offThread).catch((e: unknown) => e);
     expect(isAirlockError(err) && ['VOLUME_CORRUPT', 'DIGEST_MISMATCH'].includes(err.code), String(err)).toBe(true);
   });
 
@@ -55,50 +56,50 @@ describe('damaged volumes', () => {
       await new Promise((r) => setTimeout(r, 50));
       for await (const _chunk of e.stream) { /* drop */ }
     };
-    await expectCode(readVolume({ path, manifest, volume, onEntry: lateConsumer }), 'VOLUME_CORRUPT');
+    await expectCode(readVolume({ offThread, path, manifest, volume, onEntry: lateConsumer }), 'VOLUME_CORRUPT');
   });
 
   it('refuses a zstd volume whose frame checksum no longer matches', async () => {
     const { manifest, volume, path } = await oneVolume('zstd', [noise(100_000)]);
     await flipByte(path, (n) => n - 2);
-    await expectCode(readVolume({ path, manifest, volume, onEntry: ignoreEntries }), 'VOLUME_CORRUPT');
+    await expectCode(readVolume({ offThread, path, manifest, volume, onEntry: ignoreEntries }), 'VOLUME_CORRUPT');
   });
 
   it('refuses a tar volume with a flipped byte in a blob (entry digest)', async () => {
     const { manifest, volume, path } = await oneVolume('none', [noise(100_000)]);
     await flipByte(path, (n) => n - 2048);
-    await expectCode(verifyVolume(path, manifest, volume), 'DIGEST_MISMATCH');
+    await expectCode(verifyVolume(path, manifest, volume, undefined, offThread), 'DIGEST_MISMATCH');
   });
 
   it('refuses a tar volume with a flipped byte even when the consumer checks nothing (file digest)', async () => {
     const { manifest, volume, path } = await oneVolume('none', [noise(100_000)]);
     await flipByte(path, (n) => n - 2048);
-    await expectCode(readVolume({ path, manifest, volume, onEntry: ignoreEntries }), 'DIGEST_MISMATCH');
+    await expectCode(readVolume({ offThread, path, manifest, volume, onEntry: ignoreEntries }), 'DIGEST_MISMATCH');
   });
 
   it('refuses a tar volume with a flipped byte in a header', async () => {
     const { manifest, volume, path } = await oneVolume('none', [noise(100_000)]);
     await flipByte(path, () => 20);
-    await expectCode(verifyVolume(path, manifest, volume), 'VOLUME_CORRUPT');
+    await expectCode(verifyVolume(path, manifest, volume, undefined, offThread), 'VOLUME_CORRUPT');
   });
 
   it.each<Compression>(['zstd', 'none'])('refuses a truncated %s volume before reading it', async (compression) => {
     const { manifest, volume, path } = await oneVolume(compression, [noise(100_000)]);
     await truncate(path, volume.size - 100);
-    await expectCode(verifyVolume(path, manifest, volume), 'VOLUME_TRUNCATED');
+    await expectCode(verifyVolume(path, manifest, volume, undefined, offThread), 'VOLUME_TRUNCATED');
   });
 
   it.each<Compression>(['zstd', 'none'])('refuses a %s volume cut short even when the manifest agrees with its size', async (compression) => {
     const { manifest, volume, path } = await oneVolume(compression, [noise(100_000)]);
     await truncate(path, volume.size - 3000);
     const described = await describeAsIs(manifest, volume, path);
-    await expectCode(verifyVolume(path, described.manifest, described.volume), 'VOLUME_TRUNCATED');
+    await expectCode(verifyVolume(path, described.manifest, described.volume, undefined, offThread), 'VOLUME_TRUNCATED');
   });
 
   it('refuses a volume with bytes appended', async () => {
     const { manifest, volume, path } = await oneVolume('zstd', [noise(1000)]);
     await appendFile(path, Buffer.from('x'));
-    await expectCode(verifyVolume(path, manifest, volume), 'SIZE_MISMATCH');
+    await expectCode(verifyVolume(path, manifest, volume, undefined, offThread), 'SIZE_MISMATCH');
   });
 
   it('refuses a volume whose volume.json belongs to another bundle', async () => {
@@ -111,7 +112,7 @@ describe('damaged volumes', () => {
     });
     const path = join(dir, impostor.name);
     const described = await describeAsIs(manifest, volume, path);
-    await expectCode(verifyVolume(path, described.manifest, described.volume), 'VOLUME_UNKNOWN');
+    await expectCode(verifyVolume(path, described.manifest, described.volume, undefined, offThread), 'VOLUME_UNKNOWN');
   });
 
   it('refuses volume 2 presented as volume 1', async () => {
@@ -119,6 +120,6 @@ describe('damaged volumes', () => {
     const bundle = await packBundle(dir, [noise(100_000, 1), noise(100_000, 2)], { compression: 'zstd', maxVolumeSize: 128 * 1024 });
     const [first, second] = bundle.manifest.volumes;
     const described = await describeAsIs(bundle.manifest, first!, bundle.pathOf(second!));
-    await expectCode(verifyVolume(bundle.pathOf(second!), described.manifest, described.volume), 'VOLUME_UNKNOWN');
+    await expectCode(verifyVolume(bundle.pathOf(second!), described.manifest, described.volume, undefined, offThread), 'VOLUME_UNKNOWN');
   });
 });

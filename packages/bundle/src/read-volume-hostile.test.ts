@@ -1,4 +1,4 @@
-import { describe, it } from 'vitest';
+import { beforeAll, describe, it } from 'vitest';
 import { compress } from 'zstd-napi';
 import type { ErrorCode } from '@airlock/core';
 import { expectCode, tempDir } from '@airlock/test-utils';
@@ -16,11 +16,14 @@ const NAME = blobName(DIGEST);
 const LISTED: ManifestBlob[] = [{ digest: DIGEST, size: BLOB.length }];
 const VOLUME_JSON = volumeJsonEntry([{ name: NAME, size: BLOB.length }]);
 
+/** Which thread the cases of the running describe block read on. */
+let readOnWorker = false;
+
 async function expectRefused(tar: Buffer, code: ErrorCode, compression: Compression = 'none'): Promise<void> {
   const dir = await tempDir();
   const bytes = compression === 'zstd' ? compress(tar) : tar;
   const { path, manifest, volume } = await hostileVolume(dir, bytes, { compression, blobs: LISTED, entries: [{ digest: DIGEST }] });
-  await expectCode(verifyVolume(path, manifest, volume), code);
+  await expectCode(verifyVolume(path, manifest, volume, undefined, readOnWorker), code);
 }
 
 /** volume.json, then one crafted entry carrying the blob's bytes, then the end marker. */
@@ -28,13 +31,18 @@ function withEntry(h: Partial<RawHeader>, data = BLOB): Buffer {
   return Buffer.concat([VOLUME_JSON, rawEntry({ name: NAME, size: data.length, ...h }, data), END]);
 }
 
-describe('hostile volumes', () => {
+// Every case runs twice: read on the calling thread (small volumes) and on the worker thread (large ones).
+describe.each([false, true])('hostile volumes (read on the worker thread: %s)', (offThread) => {
+  beforeAll(() => {
+    readOnWorker = offThread;
+  });
+
   it('accepts the honest archive these cases are built from (zstd and none)', async () => {
     for (const compression of ['none', 'zstd'] as const) {
       const dir = await tempDir();
       const tar = withEntry({});
       const { path, manifest, volume } = await hostileVolume(dir, compression === 'zstd' ? compress(tar) : tar, { compression, blobs: LISTED, entries: [{ digest: DIGEST }] });
-      await verifyVolume(path, manifest, volume);
+      await verifyVolume(path, manifest, volume, undefined, offThread);
     }
   });
 
@@ -151,7 +159,7 @@ describe('hostile volumes', () => {
     const dir = await tempDir();
     const { path, manifest, volume } = await hostileVolume(dir, withEntry({}), { blobs: LISTED, entries: [{ digest: DIGEST }] });
     let received = 0;
-    await readVolume({ path, manifest, volume, onEntry: async (e) => { for await (const chunk of e.stream) received += (chunk as Buffer).length; } });
+    await readVolume({ offThread, path, manifest, volume, onEntry: async (e) => { for await (const chunk of e.stream) received += (chunk as Buffer).length; } });
     if (received !== BLOB.length) throw new Error(`consumer received ${received} bytes`);
   });
 });

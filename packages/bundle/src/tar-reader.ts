@@ -1,18 +1,13 @@
 import { AirlockError } from '@airlock/core';
-import { EntryReadable, type EntryStream } from './entry-stream.js';
+import type { EntryInfo, EntrySink } from './entry-sink.js';
 import { VOLUME_JSON_NAME } from './names.js';
 import { decodeTarHeader, isZeroBlock } from './tar-header.js';
 import { TAR_BLOCK, tarPadding } from './tar-layout.js';
 import { VOLUME_JSON_MAX_BYTES, type ExpectedEntry } from './volume-json.js';
 
-type Settled = { ok: true } | { ok: false; error: unknown };
-
 interface ActiveEntry {
-  info: EntryStream;
-  readable: EntryReadable;
-  settled: Promise<Settled>;
-  /** Set when the consumer finished early; the rest of the entry is skipped (the file digest still covers it). */
-  discard: boolean;
+  info: EntryInfo;
+  sink: EntrySink;
 }
 
 const BLOB_NAME = /^blobs\/sha256\/[0-9a-f]{64}(\.part-(0|[1-9][0-9]{0,15}))?$/;
@@ -21,6 +16,8 @@ const BLOB_NAME = /^blobs\/sha256\/[0-9a-f]{64}(\.part-(0|[1-9][0-9]{0,15}))?$/;
  * A strict parser for the tar subset volumes use, fed with decompressed bytes (attacker-controlled).
  * It accepts `volume.json` first (equal to the one derived from the manifest), then only the blob
  * entries the manifest lists for this volume, each once and of its declared size, then the end marker.
+ * Each entry's bytes go to the sink `openEntry` gives for it; pieces are views of the caller's
+ * buffer, valid only until the sink's `write` returns (or its promise settles).
  */
 export class VolumeTarReader {
   private readonly block = Buffer.alloc(TAR_BLOCK);
@@ -36,7 +33,7 @@ export class VolumeTarReader {
   constructor(
     private readonly volumeJson: Buffer,
     entries: ExpectedEntry[],
-    private readonly onEntry: (e: EntryStream) => Promise<void>,
+    private readonly openEntry: (e: EntryInfo) => EntrySink | Promise<EntrySink>,
   ) {
     this.expected = new Map(entries.map((e) => [e.name, e]));
   }
@@ -61,7 +58,10 @@ export class VolumeTarReader {
       offset += n;
       this.remaining -= n;
       if (this.state === 'volume-json') this.checkVolumeJson(piece);
-      else if (this.state === 'data') await this.deliver(piece);
+      else if (this.state === 'data' && this.current) {
+        const pending = this.current.sink.write(piece);
+        if (pending) await pending;
+      }
       if (this.remaining === 0) await this.endOfSection();
     }
   }
@@ -75,12 +75,7 @@ export class VolumeTarReader {
   abort(error: unknown): void {
     const entry = this.current;
     this.current = undefined;
-    if (!entry) return;
-    void entry.settled;
-    // The volume error is reported by readVolume itself; a consumer that has not attached its
-    // listeners yet must not turn it into an unhandled 'error' event that kills the process.
-    entry.readable.on('error', () => undefined);
-    entry.readable.destroy(error instanceof Error ? error : new Error(String(error)));
+    entry?.sink.abort(error);
   }
 
   private async onBlock(): Promise<void> {
@@ -124,29 +119,12 @@ export class VolumeTarReader {
   }
 
   private async startEntry(expected: ExpectedEntry): Promise<void> {
-    const readable = new EntryReadable();
-    const info: EntryStream = { name: expected.name, digest: expected.digest, expected: expected.expected, stream: readable };
+    const info: EntryInfo = { name: expected.name, digest: expected.digest, expected: expected.expected };
     if (expected.part !== undefined) info.part = expected.part;
-    const settled = (async () => this.onEntry(info))().then(
-      (): Settled => ({ ok: true }),
-      (error: unknown): Settled => ({ ok: false, error }),
-    );
-    this.current = { info, readable, settled, discard: false };
+    this.current = { info, sink: await this.openEntry(info) };
     this.state = 'data';
     this.remaining = expected.expected.size;
     if (this.remaining === 0) await this.endOfSection();
-  }
-
-  private async deliver(piece: Buffer): Promise<void> {
-    const entry = this.current;
-    if (!entry || entry.discard) return;
-    const raced = await Promise.race([entry.readable.feed(piece).then(() => undefined), entry.settled]);
-    if (raced === undefined && !entry.readable.destroyed) return;
-    // The consumer settled or dropped the stream before the entry's end.
-    const outcome = raced ?? (await entry.settled);
-    if (!outcome.ok) throw outcome.error;
-    entry.discard = true;
-    entry.readable.destroy();
   }
 
   private async endOfSection(): Promise<void> {
@@ -155,10 +133,9 @@ export class VolumeTarReader {
       this.remaining = tarPadding(this.volumeJson.length);
     } else if (this.state === 'data' && this.current) {
       const entry = this.current;
-      if (!entry.discard) entry.readable.finish();
-      const outcome = await entry.settled;
+      const ended = entry.sink.end();
+      if (ended) await ended;
       this.current = undefined;
-      if (!outcome.ok) throw outcome.error;
       this.remaining = tarPadding(entry.info.expected.size);
     } else {
       this.state = 'header';

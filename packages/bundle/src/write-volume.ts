@@ -1,19 +1,16 @@
-import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createHash, type Hash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { CompressStream } from 'zstd-napi';
+import type { Readable } from 'node:stream';
 import {
-  AirlockError, HashingStream, asAirlockError, commitFile, digestHex, digestsEqual, ensureDir, failpoint, fsError, tempPathFor, type Digest,
+  AirlockError, asAirlockError, commitPlaced, digestsEqual, ensureDir, failpoint, tempPathFor, type Digest,
 } from '@airlock/core';
 import type { BlobPart, Compression } from './manifest-types.js';
 import { blobEntryName, volumeFileName } from './names.js';
 import type { PlannedEntry } from './plan-volumes.js';
-import { encodeTarHeader } from './tar-header.js';
-import { TAR_END_OF_ARCHIVE, tarPadding } from './tar-layout.js';
+import { TarPacker } from './tar-packer.js';
+import { OFF_THREAD_MIN_BYTES, openVolumeSink } from './volume-io.js';
 import { encodeVolumeJson } from './volume-json.js';
 
 export interface WrittenVolume {
@@ -35,56 +32,54 @@ export interface WriteVolumeOptions {
   threads?: number;
   entries: PlannedEntry[];
   open(digest: Digest, offset: number, length: number): Promise<Readable>;
+  /** A local file holding the blob, read straight into the volume's buffers; else `open` is used. */
+  pathOf?(digest: Digest): string | undefined;
   expectedDigest(digest: Digest): Digest;
   onProgress?(bytes: number): void;
+  /** Compress, hash and write on the worker thread; by default for volumes of OFF_THREAD_MIN_BYTES or more. */
+  offThread?: boolean;
 }
 
 /** zstd levels above 19 need windows larger than readers accept (see @airlock/compress's zstd-decoder.ts). */
 const MAX_ZSTD_LEVEL = 19;
-const CHUNK = 1 << 20;
 
 /**
- * Packs one volume: volume.json, then each planned entry read through `open()`, streamed through
- * zstd (optionally) into a temp file that is renamed into place only when everything verified.
+ * Packs one volume: volume.json, then each planned entry (hashed while read), through zstd
+ * (optionally) into a temp file that is fsynced and renamed into place only when everything verified.
  */
 export async function writeVolume(o: WriteVolumeOptions): Promise<WrittenVolume> {
   const name = volumeFileName(o.bundleId, o.number, o.compression);
   const target = join(o.dir, name);
   const parts: WrittenVolume['parts'] = [];
-  const fileTap = new HashingStream({ label: name });
-  const zstd = o.compression === 'zstd' ? compressor(o) : undefined;
+  const zstd = zstdSettings(o);
   await ensureDir(o.dir);
   const tmp = tempPathFor(target);
+  const planned = o.entries.reduce((sum, e) => sum + e.size, 0);
+  let sink;
   try {
-    const source = Readable.from(tarStream(o, parts), { objectMode: false, highWaterMark: CHUNK });
-    const file = createWriteStream(tmp, { flags: 'wx', mode: 0o644 });
-    // A failure that starts at the file (disk full) is the output's, not a bad blob source.
-    let fileFailedFirst: boolean | undefined;
-    for (const stream of [source, zstd, fileTap]) stream?.once('error', () => (fileFailedFirst ??= false));
-    file.once('error', () => (fileFailedFirst ??= true));
-    try {
-      await (zstd ? pipeline(source, zstd, fileTap, file) : pipeline(source, fileTap, file));
-    } catch (err) {
-      throw fileFailedFirst ? fsError(err, tmp, `writing volume ${name}`) : err;
-    }
+    sink = openVolumeSink({ tmp, name, compression: o.compression, ...zstd }, o.offThread ?? planned >= OFF_THREAD_MIN_BYTES);
+    const packer = new TarPacker(sink, o.onProgress);
+    await packEntries(o, packer, parts);
+    const written = await sink.finish();
     failpoint('bundle:volume-data-written');
-    await commitFile(tmp, target);
+    await commitPlaced(tmp, target);
+    return { number: o.number, name, size: written.size, sha256: written.sha256, parts };
   } catch (err) {
+    sink?.abort();
     await rm(tmp, { force: true });
     throw asAirlockError(err, 'IO_ERROR', `cannot write volume ${name}`);
   }
-  return { number: o.number, name, size: fileTap.bytes, sha256: digestHex(fileTap.digest), parts };
 }
 
-function compressor(o: WriteVolumeOptions): CompressStream {
+function zstdSettings(o: WriteVolumeOptions): { zstdLevel: number; zstdThreads: number } {
   const level = o.zstdLevel ?? 3;
   if (!Number.isInteger(level) || level < 1 || level > MAX_ZSTD_LEVEL) throw new AirlockError('USAGE', `zstd level must be 1 to ${MAX_ZSTD_LEVEL}, got ${level}`);
   const threads = o.threads ?? availableParallelism();
   if (!Number.isInteger(threads) || threads < 0) throw new AirlockError('USAGE', `zstd threads must be a whole number, got ${threads}`);
-  return new CompressStream({ compressionLevel: level, nbWorkers: threads, checksumFlag: true });
+  return { zstdLevel: level, zstdThreads: threads };
 }
 
-async function* tarStream(o: WriteVolumeOptions, parts: WrittenVolume['parts']): AsyncGenerator<Buffer> {
+async function packEntries(o: WriteVolumeOptions, packer: TarPacker, parts: WrittenVolume['parts']): Promise<void> {
   const volumeJson = encodeVolumeJson({
     bundle: o.bundleId,
     channel: o.channel,
@@ -92,13 +87,12 @@ async function* tarStream(o: WriteVolumeOptions, parts: WrittenVolume['parts']):
     number: o.number,
     entries: o.entries.map((e) => ({ name: blobEntryName(e.digest, e.part?.index), size: e.size })),
   });
-  yield* entry('volume.json', volumeJson.length, (async function* () {
-    yield volumeJson;
-  })());
+  await packer.start();
+  await packer.entry('volume.json', volumeJson.length, async () => packer.bytes(volumeJson));
   for (const planned of o.entries) {
     const name = blobEntryName(planned.digest, planned.part?.index);
     const hash = createHash('sha256');
-    yield* entry(name, planned.size, packedBytes(o, planned, name, hash));
+    await packer.entry(name, planned.size, () => packSource(o, packer, planned, name, hash));
     const digest: Digest = `sha256:${hash.digest('hex')}`;
     if (planned.part) {
       parts.push({ blob: planned.digest, index: planned.part.index, offset: planned.part.offset, size: planned.size, digest });
@@ -106,32 +100,17 @@ async function* tarStream(o: WriteVolumeOptions, parts: WrittenVolume['parts']):
       throw new AirlockError('DIGEST_MISMATCH', `blob ${planned.digest} read back as ${digest} while packing; its source changed or is damaged, fetch it again`);
     }
   }
-  yield Buffer.alloc(TAR_END_OF_ARCHIVE);
+  await packer.end();
 }
 
-async function* entry(name: string, size: number, data: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  yield encodeTarHeader(name, size);
-  yield* data;
-  const padding = tarPadding(size);
-  if (padding > 0) yield Buffer.alloc(padding);
-}
-
-/** The bytes of one entry from `open()`, hashed on the way, refusing a source of the wrong length. */
-async function* packedBytes(o: WriteVolumeOptions, planned: PlannedEntry, name: string, hash: ReturnType<typeof createHash>): AsyncGenerator<Buffer> {
+/** The bytes of one entry, hashed on the way, refusing a source of the wrong length. */
+async function packSource(o: WriteVolumeOptions, packer: TarPacker, planned: PlannedEntry, name: string, hash: Hash): Promise<void> {
   const offset = planned.part?.offset ?? 0;
-  const stream = await o.open(planned.digest, offset, planned.size);
-  let count = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    count += buf.length;
-    if (count > planned.size) throw sizeMismatch(name, planned.size, `more than`);
-    hash.update(buf);
-    o.onProgress?.(buf.length);
-    yield buf;
+  const path = o.pathOf?.(planned.digest);
+  if (path !== undefined) {
+    await packer.file(path, offset, planned.size, hash, name);
+    return;
   }
-  if (count < planned.size) throw sizeMismatch(name, planned.size, `only ${count} of`);
-}
-
-function sizeMismatch(name: string, size: number, got: string): AirlockError {
-  return new AirlockError('SIZE_MISMATCH', `the source of ${name} gave ${got} the ${size} bytes planned; it changed since the export was planned, run the export again`);
+  const stream = await o.open(planned.digest, offset, planned.size);
+  await packer.stream(stream, planned.size, hash, name);
 }

@@ -59,6 +59,25 @@ export class ZstdDecoder {
     }
   }
 
+  /**
+   * Decompresses from `src` into `dst` (both caller-owned, so a reader can reuse its buffers),
+   * producing at most `dst.length` bytes. `pending`: the output filled `dst` and the decoder may
+   * hold more, so call again even when `src` is used up; otherwise call again only with more input
+   * (an extra call without input after a frame's end would wait for another frame's header).
+   */
+  decodeInto(dst: Buffer, src: Buffer): { produced: number; consumed: number; pending: boolean } {
+    let result: [number, number, number];
+    try {
+      result = this.dctx.decompressStream(dst, src);
+    } catch (err) {
+      throw this.errors.corrupt(err);
+    }
+    const [ret, produced, consumed] = result;
+    this.inFrame = ret !== 0;
+    if (produced === 0 && consumed === 0 && src.length > 0) throw this.errors.corrupt();
+    return { produced, consumed, pending: ret !== 0 && produced === dst.length };
+  }
+
   /** Call at the end of input: a frame left open means the input was cut short. */
   end(): void {
     if (this.inFrame) throw this.errors.truncated();

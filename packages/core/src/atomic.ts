@@ -78,6 +78,15 @@ export async function commitFile(tmp: string, target: string): Promise<void> {
     } finally {
       await handle.close();
     }
+  } catch (err) {
+    throw fsError(err, target, 'moving it into place');
+  }
+  await commitPlaced(tmp, target);
+}
+
+/** Moves a temp file whose data is already fsynced into place, then fsyncs its new directory. */
+export async function commitPlaced(tmp: string, target: string): Promise<void> {
+  try {
     await ensureDir(dirname(target));
     await rename(tmp, target);
   } catch (err) {

@@ -11,3 +11,7 @@ export * from './spec-fields.js';
 export * from './fs-errors.js';
 export * from './failpoint.js';
 export * from './fs-error.js';
+export * from './transfer-error.js';
+export * from './shared-worker.js';
+export * from './hash-file-sync.js';
+export * from './parallel-hash.js';

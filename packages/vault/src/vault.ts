@@ -15,6 +15,7 @@ import {
   type VaultReader,
 } from '@airlock/core';
 import { assembledParts, checkPartsTile } from './assembled-parts.js';
+import { IngestBatch } from './ingest-batch.js';
 import type { BlobPart } from './blob-part.js';
 import { ensureModeCopy, publishedMode } from './mode-copy.js';
 import { removeStaleTemp } from './stale-temp.js';
@@ -60,6 +61,11 @@ export class Vault implements VaultReader {
     }
     await writeVerified(stream, { digest: expected.digest, size: expected.size, label: expected.label ?? expected.digest }, this.layout.newTempPath(), target);
     return 'added';
+  }
+
+  /** For storing many entries (a volume's) with the disk waits batched; see IngestBatch. */
+  batch(): IngestBatch {
+    return new IngestBatch(this.layout);
   }
 
   /** Stores one part of a split blob under its own digest, verified against it. */

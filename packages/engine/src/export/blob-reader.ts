@@ -43,6 +43,11 @@ export class BlobReader {
     task.done();
   }
 
+  /** The local file holding a blob (for the volume writer to read directly). */
+  pathOf(digest: Digest): string | undefined {
+    return this.paths.get(digest);
+  }
+
   async open(digest: Digest, offset: number, length: number): Promise<Readable> {
     const path = this.paths.get(digest);
     if (!path) throw new AirlockError('INTERNAL', `no local copy of ${this.blobs.get(digest)?.label ?? digest}`);

@@ -118,6 +118,7 @@ async function writeVolumes(options: ExportOptions, selection: Selection, reader
         threads: availableParallelism(),
         entries: planned.entries,
         open: (digest, offset, length) => reader.open(digest, offset, length),
+        pathOf: (digest) => reader.pathOf(digest),
         expectedDigest: (digest) => digest,
         onProgress: (bytes) => task.advance(bytes),
       }),

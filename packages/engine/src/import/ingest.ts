@@ -1,4 +1,4 @@
-import { failpoint, type Digest, type ErrorCode, type Progress } from '@airlock/core';
+import { failpoint, isLocalFailure, type Digest, type ErrorCode, type Progress } from '@airlock/core';
 import { readVolume, type Manifest } from '@airlock/bundle';
 import type { SiteState } from '@airlock/state';
 import type { Vault } from '@airlock/vault';
@@ -45,34 +45,72 @@ export async function ingestVolumes(
       continue;
     }
     const failure = await runVolumeTask(progress, `importing ${volume.name}`, volume, async (advance) => {
-      // Every whole blob this volume holds, new or already stored, is indexed with the volume.
-      const stored: Array<{ digest: Digest; size: number }> = [];
-      await readVolume({
-        path,
-        manifest,
-        volume,
-        onProgress: advance,
-        onEntry: async (entry) => {
-          if (entry.part === undefined) {
-            if ((await vault.ingest(entry.stream, { ...entry.expected, label: entry.name })) === 'added') {
-              blobsAdded++;
-              bytesAdded += entry.expected.size;
-            }
-            stored.push(entry.expected);
-          } else {
-            await vault.ingestPart(entry.stream, { blob: entry.digest, index: entry.part, ...entry.expected, label: entry.name });
-          }
-          failpoint('import:entry-stored');
-        },
+      const added = await ingestVolume(manifest, volume, path, vault, advance, (stored) => {
+        failpoint('import:volume-read');
+        state.recordVolumeIngested(manifestSha256, volume.number, stored);
+        failpoint('import:volume-recorded');
       });
-      failpoint('import:volume-read');
-      state.recordVolumeIngested(manifestSha256, volume.number, stored);
-      failpoint('import:volume-recorded');
+      blobsAdded += added.blobs;
+      bytesAdded += added.bytes;
     });
     outcomes.push({ number: volume.number, name: volume.name, ...(failure ?? { status: 'ingested' }) });
   }
   const assembled = await assembleSplitBlobs(manifest, manifestSha256, state, vault);
   return { outcomes, blobsAdded: blobsAdded + assembled.blobs, bytesAdded: bytesAdded + assembled.bytes, reopened: assembled.reopened };
+}
+
+/**
+ * One volume into the vault through a batch: every entry is verified while written to a temp file,
+ * and the batch is committed (durable, in place) before `record` indexes the volume's blobs. When
+ * the volume turns out damaged, the blobs verified before the damage are still kept.
+ */
+async function ingestVolume(
+  manifest: Manifest,
+  volume: Manifest['volumes'][number],
+  path: string,
+  vault: Vault,
+  advance: (bytes: number) => void,
+  record: (stored: Array<{ digest: Digest; size: number }>) => void,
+): Promise<{ blobs: number; bytes: number }> {
+  const batch = vault.batch();
+  // Every whole blob this volume holds, new or already stored, is indexed with the volume.
+  const stored: Array<{ digest: Digest; size: number }> = [];
+  let blobs = 0;
+  let bytes = 0;
+  try {
+    await readVolume({
+      path,
+      manifest,
+      volume,
+      onProgress: advance,
+      openEntry: async (entry) => {
+        const expected = { ...entry.expected, label: entry.name };
+        const sink = entry.part === undefined ? await batch.blob(expected) : await batch.part(entry.digest, expected);
+        return {
+          write: (piece) => sink.write(piece),
+          end: () => {
+            const outcome = sink.end();
+            if (entry.part === undefined) {
+              stored.push(entry.expected);
+              if (outcome === 'added') {
+                blobs++;
+                bytes += entry.expected.size;
+              }
+            }
+            failpoint('import:entry-stored');
+          },
+          abort: () => sink.abort(),
+        };
+      },
+    });
+  } catch (err) {
+    if (isLocalFailure(err)) batch.discard();
+    else await batch.commit();
+    throw err;
+  }
+  await batch.commit();
+  record(stored);
+  return { blobs, bytes };
 }
 
 /**

@@ -1,0 +1,121 @@
+import type { Hash } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { AirlockError, asAirlockError } from '@airlock/core';
+import { encodeTarHeader } from './tar-header.js';
+import { TAR_END_OF_ARCHIVE, tarPadding } from './tar-layout.js';
+import type { VolumeSink } from './volume-io.js';
+
+const ZEROS = Buffer.alloc(64 * 1024);
+
+/**
+ * Lays out tar bytes straight into the sink's buffers: headers, data read from files (or streams)
+ * with no intermediate copy, padding and the end marker. Only this class touches the buffers.
+ */
+export class TarPacker {
+  private buffer: Buffer | undefined;
+  private fill = 0;
+
+  constructor(
+    private readonly sink: VolumeSink,
+    private readonly onProgress?: (bytes: number) => void,
+  ) {}
+
+  async start(): Promise<void> {
+    this.buffer = await this.sink.take();
+    this.fill = 0;
+  }
+
+  /** Header, the data `body` writes (exactly `size` bytes), then padding. */
+  async entry(name: string, size: number, body: () => Promise<void>): Promise<void> {
+    await this.bytes(encodeTarHeader(name, size));
+    await body();
+    await this.zeros(tarPadding(size));
+  }
+
+  async end(): Promise<void> {
+    await this.zeros(TAR_END_OF_ARCHIVE);
+    const buffer = this.current();
+    if (this.fill > 0) await this.sink.put(buffer, this.fill);
+    this.buffer = undefined;
+  }
+
+  async bytes(data: Buffer): Promise<void> {
+    for (let done = 0; done < data.length; ) {
+      const buffer = await this.room();
+      const n = data.copy(buffer, this.fill, done);
+      this.fill += n;
+      done += n;
+    }
+  }
+
+  /** `length` bytes of the file at `path` from `offset`, hashed as read. */
+  async file(path: string, offset: number, length: number, hash: Hash, name: string): Promise<void> {
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch (err) {
+      throw asAirlockError(err, 'SOURCE_NOT_FOUND', `cannot read the source of ${name} (${path})`);
+    }
+    try {
+      for (let done = 0; done < length; ) {
+        const buffer = await this.room();
+        const want = Math.min(length - done, buffer.length - this.fill);
+        let n: number;
+        try {
+          n = readSync(fd, buffer, this.fill, want, offset + done);
+        } catch (err) {
+          throw asAirlockError(err, 'IO_ERROR', `cannot read the source of ${name} (${path})`);
+        }
+        if (n === 0) throw sizeMismatch(name, length, `only ${done} of`);
+        hash.update(buffer.subarray(this.fill, this.fill + n));
+        this.fill += n;
+        done += n;
+        this.onProgress?.(n);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Exactly `length` bytes of `stream`, hashed as read; a stream that gives more or fewer is refused. */
+  async stream(stream: Readable, length: number, hash: Hash, name: string): Promise<void> {
+    let count = 0;
+    try {
+      for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+        const data = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        count += data.length;
+        if (count > length) throw sizeMismatch(name, length, 'more than');
+        hash.update(data);
+        await this.bytes(data);
+        this.onProgress?.(data.length);
+      }
+    } finally {
+      stream.destroy();
+    }
+    if (count < length) throw sizeMismatch(name, length, `only ${count} of`);
+  }
+
+  private async zeros(n: number): Promise<void> {
+    for (let left = n; left > 0; left -= ZEROS.length) await this.bytes(left >= ZEROS.length ? ZEROS : ZEROS.subarray(0, left));
+  }
+
+  /** The current buffer with room for at least one byte, handing a full one to the sink first. */
+  private async room(): Promise<Buffer> {
+    const buffer = this.current();
+    if (this.fill < buffer.length) return buffer;
+    await this.sink.put(buffer, this.fill);
+    this.buffer = await this.sink.take();
+    this.fill = 0;
+    return this.buffer;
+  }
+
+  private current(): Buffer {
+    if (!this.buffer) throw new AirlockError('INTERNAL', 'tar packer used before start or after end');
+    return this.buffer;
+  }
+}
+
+function sizeMismatch(name: string, size: number, got: string): AirlockError {
+  return new AirlockError('SIZE_MISMATCH', `the source of ${name} gave ${got} the ${size} bytes planned; it changed since the export was planned, run the export again`);
+}

@@ -1,0 +1,196 @@
+import { createHash, type Hash } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { AirlockError, digestsEqual, failpoint, fsError, fsyncDir, type Digest } from '@airlock/core';
+import { fsyncPath, Throttle } from './fsync-queue.js';
+import type { VaultLayout } from './vault-layout.js';
+import { BLOB_MODE } from './verified-write.js';
+
+export interface BatchEntry {
+  digest: Digest;
+  size: number;
+  label: string;
+}
+
+/** A sink for one entry's bytes, fed in order; `end` verifies them. */
+export interface BlobSink {
+  write(piece: Buffer): void;
+  end(): 'added' | 'present';
+  abort(): void;
+}
+
+/** Pending work is committed once it reaches either bound, so memory and the crash window stay small. */
+const COMMIT_EVERY_ENTRIES = 4096;
+const COMMIT_EVERY_BYTES = 256 << 20;
+/** fsyncs in flight at once: the filesystem's journal commits many together. */
+const FSYNC_CONCURRENCY = 32;
+
+interface Pending {
+  tmp: string;
+  target: string;
+  size: number;
+  synced: Promise<void>;
+}
+
+/**
+ * Stores many verified blobs with few waits on the disk. Each blob is hashed while it is written to
+ * its own temp file; once verified, its fsync starts in the background while the next blob is
+ * read. A commit waits for those fsyncs, renames the files into place, then fsyncs each directory
+ * once: a blob reaches its final path only verified and durable, and a crash leaves temp files
+ * that the next run removes. Call `commit` before recording the blobs anywhere.
+ */
+export class IngestBatch {
+  private pending: Pending[] = [];
+  private pendingBytes = 0;
+  private readonly targets = new Set<string>();
+  private readonly madeDirs = new Set<string>();
+  private readonly throttle = new Throttle(FSYNC_CONCURRENCY);
+  private added = 0;
+
+  constructor(private readonly layout: VaultLayout) {}
+
+  /** Blobs (and parts) this batch moved into the vault so far. */
+  get addedCount(): number {
+    return this.added;
+  }
+
+  /** A whole blob: stored under its digest unless already there. */
+  async blob(e: BatchEntry): Promise<BlobSink> {
+    return this.entry(e, this.layout.blobPath(e.digest), false);
+  }
+
+  /** One part of a split blob, stored under its own digest unless the part or the whole blob is there. */
+  async part(blob: Digest, e: BatchEntry): Promise<BlobSink> {
+    const whole = existsSync(this.layout.blobPath(blob));
+    return this.entry(e, this.layout.partPath(blob, e.digest), whole);
+  }
+
+  /** Waits for the fsyncs, moves every verified file into place and makes the renames durable. */
+  async commit(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (batch.length === 0) return;
+    try {
+      await Promise.all(batch.map((p) => p.synced));
+    } catch (err) {
+      this.removeTemps(batch);
+      throw err;
+    }
+    failpoint('vault:before-commit');
+    const dirs = new Set<string>();
+    for (const [i, p] of batch.entries()) {
+      const dir = dirname(p.target);
+      try {
+        this.ensureDir(dir);
+        renameSync(p.tmp, p.target);
+      } catch (err) {
+        this.removeTemps(batch.slice(i));
+        throw fsError(err, p.target, 'moving it into the vault');
+      }
+      this.targets.delete(p.target);
+      dirs.add(dir);
+      this.added++;
+      failpoint('vault:renamed');
+    }
+    await Promise.all([...dirs].map((dir) => this.throttle.run(() => fsyncDir(dir))));
+    failpoint('vault:after-commit');
+  }
+
+  /** Drops whatever is not committed (after a failure): its temp files are removed. */
+  discard(): void {
+    const batch = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.removeTemps(batch);
+  }
+
+  private async entry(e: BatchEntry, target: string, alreadyWhole: boolean): Promise<BlobSink> {
+    if (this.pending.length >= COMMIT_EVERY_ENTRIES || this.pendingBytes >= COMMIT_EVERY_BYTES) await this.commit();
+    if (alreadyWhole || this.targets.has(target) || existsSync(target)) return PRESENT;
+    const tmp = this.layout.newTempPath();
+    let fd: number;
+    try {
+      fd = openSync(tmp, 'wx', BLOB_MODE);
+    } catch (err) {
+      throw fsError(err, tmp, `storing ${e.label} in the vault`);
+    }
+    return new TempSink(e, fd, tmp, (synced) => {
+      this.pending.push({ tmp, target, size: e.size, synced });
+      this.pendingBytes += e.size;
+      this.targets.add(target);
+    }, this.throttle);
+  }
+
+  private ensureDir(dir: string): void {
+    if (this.madeDirs.has(dir)) return;
+    mkdirSync(dir, { recursive: true });
+    this.madeDirs.add(dir);
+  }
+
+  private removeTemps(batch: Pending[]): void {
+    for (const p of batch) {
+      this.targets.delete(p.target);
+      // The fsync may still be running; removing the name does not disturb it.
+      rmSync(p.tmp, { force: true });
+    }
+  }
+}
+
+/** The sink of an entry the vault already holds: its bytes are read (the volume digest covers them) and dropped. */
+const PRESENT: BlobSink = { write: () => undefined, end: () => 'present', abort: () => undefined };
+
+/** Writes one entry to its temp file, hashing; verified at the end, then queued for fsync. */
+class TempSink implements BlobSink {
+  private readonly hash: Hash = createHash('sha256');
+  private bytes = 0;
+  private open = true;
+
+  constructor(
+    private readonly e: BatchEntry,
+    private readonly fd: number,
+    private readonly tmp: string,
+    private readonly onVerified: (synced: Promise<void>) => void,
+    private readonly throttle: Throttle,
+  ) {}
+
+  write(piece: Buffer): void {
+    this.bytes += piece.length;
+    if (this.bytes > this.e.size) throw this.fail(new AirlockError('SIZE_MISMATCH', `${this.e.label} is longer than its declared ${this.e.size} bytes`, { details: { label: this.e.label, expected: this.e.size } }));
+    this.hash.update(piece);
+    try {
+      for (let done = 0; done < piece.length; ) done += writeSync(this.fd, piece, done, piece.length - done);
+    } catch (err) {
+      throw this.fail(fsError(err, this.tmp, `storing ${this.e.label} in the vault`));
+    }
+  }
+
+  end(): 'added' {
+    const { size, digest, label } = this.e;
+    if (this.bytes !== size) throw this.fail(new AirlockError('SIZE_MISMATCH', `${label} has ${this.bytes} bytes, expected ${size}`, { details: { label, expected: size, actual: this.bytes } }));
+    const actual: Digest = `sha256:${this.hash.digest('hex')}`;
+    if (!digestsEqual(actual, digest)) throw this.fail(new AirlockError('DIGEST_MISMATCH', `${label} has digest ${actual}, expected ${digest}`, { details: { label, expected: digest, actual } }));
+    this.close();
+    const synced = this.throttle.run(() => fsyncPath(this.tmp));
+    // Awaited by commit; a failure before then must not surface as an unhandled rejection.
+    synced.catch(() => undefined);
+    this.onVerified(synced);
+    return 'added';
+  }
+
+  abort(): void {
+    this.fail(undefined);
+  }
+
+  private fail<E>(err: E): E {
+    this.close();
+    rmSync(this.tmp, { force: true });
+    return err;
+  }
+
+  private close(): void {
+    if (!this.open) return;
+    this.open = false;
+    closeSync(this.fd);
+  }
+}
