@@ -41,4 +41,22 @@ export const EXPORT_MIGRATIONS: readonly string[] = [
     pinned_at   TEXT NOT NULL
   ) WITHOUT ROWID;
   `,
+  `
+  -- Volumes an export has written and fsynced but not yet sealed with a manifest: a re-run of an
+  -- interrupted export keeps those whose file still hashes to what was written. plan_sha256
+  -- names exactly what the volume was packed from; parts_json holds the split-blob parts it
+  -- carries, with the digests computed while packing. Cleared when the channel records a bundle.
+  CREATE TABLE written_volumes (
+    channel     TEXT    NOT NULL,
+    bundle_id   TEXT    NOT NULL,
+    number      INTEGER NOT NULL CHECK (number >= 1),
+    plan_sha256 TEXT    NOT NULL,
+    name        TEXT    NOT NULL,
+    size        INTEGER NOT NULL,
+    sha256      TEXT    NOT NULL,
+    parts_json  TEXT    NOT NULL,
+    written_at  TEXT    NOT NULL,
+    PRIMARY KEY (channel, bundle_id, number)
+  ) WITHOUT ROWID;
+  `,
 ];

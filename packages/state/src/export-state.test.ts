@@ -140,4 +140,22 @@ describe('ExportState', () => {
     expect(missing[0]).toBe(probe[1]);
     state.close();
   });
+
+  it('remembers the volumes of an unfinished export per bundle, and forgets those of a channel once it records a bundle', async () => {
+    const state = await openState();
+    const volume = (number: number, planSha256: string) => ({
+      number, planSha256, name: `site-a-000001.vol-000${number}.tar.zst`, size: 100 * number, sha256: 'ab'.repeat(32),
+      parts: [{ blob: digest(7), index: 0, offset: 0, size: 10, digest: digest(8) }],
+    });
+    state.recordWrittenVolume('site-a', 'site-a-000001', volume(2, 'p2'));
+    state.recordWrittenVolume('site-a', 'site-a-000001', volume(1, 'p1'));
+    state.recordWrittenVolume('site-a', 'site-a-000001', volume(1, 'p1-again'));
+    state.recordWrittenVolume('site-b', 'site-b-000001', volume(1, 'b1'));
+    expect(state.writtenVolumes('site-a', 'site-a-000001')).toEqual([volume(1, 'p1-again'), volume(2, 'p2')]);
+    expect(state.writtenVolumes('site-a', 'site-a-000002')).toEqual([]);
+    state.recordBundle(bundle(1));
+    expect(state.writtenVolumes('site-a', 'site-a-000001')).toEqual([]);
+    expect(state.writtenVolumes('site-b', 'site-b-000001')).toHaveLength(1);
+    state.close();
+  });
 });

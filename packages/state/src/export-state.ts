@@ -1,6 +1,7 @@
 import type { Digest } from '@airlock/core';
 import { openDatabase, type SqliteDatabase, type StateOpenOptions, type Transaction } from './database.js';
 import { EXPORT_MIGRATIONS } from './export-schema.js';
+import { WrittenVolumeLog, type WrittenVolumeRecord } from './export-volumes.js';
 import { guard, refuse } from './state-error.js';
 
 export interface ShippedBlob {
@@ -99,12 +100,14 @@ function prepareStatements(db: SqliteDatabase) {
 /** The exporter's memory: which bundles it made per channel and which blobs the site already has. */
 export class ExportState {
   private readonly statements: ReturnType<typeof prepareStatements>;
+  private readonly volumeLog: WrittenVolumeLog;
   private readonly recordInTransaction: Transaction<(b: RecordBundleInput) => void>;
   private readonly filterUnshipped: Transaction<(channel: string, items: readonly { digest: Digest }[]) => { digest: Digest }[]>;
   private readonly replaceInTransaction: Transaction<(channel: string, sequence: number, blobs: ShippedBlob[]) => void>;
 
   private constructor(private readonly db: SqliteDatabase) {
     this.statements = prepareStatements(db);
+    this.volumeLog = new WrittenVolumeLog(db);
     this.recordInTransaction = db.transaction((b: RecordBundleInput) => this.applyRecord(b));
     this.filterUnshipped = db.transaction((channel: string, items: readonly { digest: Digest }[]) =>
       items.filter((item) => this.statements.isShipped.get(channel, item.digest) === undefined),
@@ -188,6 +191,16 @@ export class ExportState {
     guard(`cannot pin the site key of channel ${channel}`, () => this.statements.pinSiteKey.run(channel, key.fingerprint, key.armored, now.toISOString()));
   }
 
+  /** Volumes written for `bundleId` by an export that has not recorded it yet (an interrupted run). */
+  writtenVolumes(channel: string, bundleId: string): WrittenVolumeRecord[] {
+    return guard('cannot read written volumes', () => this.volumeLog.find(channel, bundleId));
+  }
+
+  /** Notes a volume that is written and fsynced under its final name, so a re-run can keep it. */
+  recordWrittenVolume(channel: string, bundleId: string, volume: WrittenVolumeRecord, now = new Date()): void {
+    guard(`cannot record volume ${volume.name}`, () => this.volumeLog.record(channel, bundleId, volume, now));
+  }
+
   private applyRecord(b: RecordBundleInput): void {
     if (!Number.isSafeInteger(b.sequence) || b.sequence < 1) throw refuse(`bundle ${b.id}: sequence must be a positive integer, got ${b.sequence}`);
     const last = this.statements.lastSequence.get(b.channel) ?? 0;
@@ -205,6 +218,7 @@ export class ExportState {
     this.statements.insertBundle.run(b.channel, b.sequence, b.id, b.manifestSha256, b.createdAt, b.baseSequence, b.blobs.length, bytes);
     for (const blob of b.blobs) this.statements.upsertShipped.run(b.channel, blob.digest, blob.size, b.sequence);
     for (const mark of b.upstreamMarks ?? []) this.statements.raiseMark.run(b.channel, mark.key, mark.date, b.createdAt);
+    this.volumeLog.forget(b.channel);
   }
 
   private applyReplace(channel: string, sequence: number, blobs: ShippedBlob[]): void {

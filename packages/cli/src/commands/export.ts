@@ -72,6 +72,6 @@ export function registerExport(program: Command): void {
       output.line(`wrote ${result.id} (${result.base ? `incremental on ${result.base.id}` : 'full'}) to ${result.dir}`);
       if (result.receipt?.siteKey.pinned === 'now') output.line(`  pinned site key ${result.receipt.siteKey.fingerprint} for channel ${result.channel}: later receipts must be signed by it`);
       output.line(`  ${result.carried.blobs} of ${result.total.blobs} blob(s) carried, ${formatSize(result.carried.bytes)} in ${result.volumes.length} volume(s)`);
-      for (const v of result.volumes) output.line(`  ${v.name}  ${formatSize(v.size)}`);
+      for (const v of result.volumes) output.line(`  ${v.name}  ${formatSize(v.size)}${v.kept ? '  (kept from the interrupted run)' : ''}`);
     });
 }

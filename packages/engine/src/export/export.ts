@@ -1,14 +1,11 @@
-import { availableParallelism } from 'node:os';
 import type { Digest, Fetcher, Progress, Signer } from '@airlock/core';
 import {
   writeBundleFiles,
-  writeVolume,
   type BlobPart,
   type Compression,
   type Manifest,
   type ManifestBlob,
   type ManifestVolume,
-  type WrittenVolume,
 } from '@airlock/bundle';
 import { ExportState } from '@airlock/state';
 import type { ExportConfig } from '../config.js';
@@ -19,6 +16,7 @@ import { withLock } from '../lock.js';
 import type { DriverRegistry } from '../registry.js';
 import { AIRLOCK_VERSION } from '../version.js';
 import { BlobReader } from './blob-reader.js';
+import { packVolumes, type PackedVolume } from './pack-volumes.js';
 import { prepareOutDir, removeStaleVolumes } from './out-dir.js';
 import { resolveSources, type ResolvedSource } from './resolve-sources.js';
 import { selectCarried, totals, type Selection } from './select.js';
@@ -47,7 +45,8 @@ export interface ExportResult {
   sequence: number;
   base: { sequence: number; id: string } | null;
   dir: string;
-  volumes: Array<{ name: string; size: number }>;
+  /** `kept`: written by an interrupted run of this export and kept (verified), not packed again. */
+  volumes: Array<{ name: string; size: number; kept: boolean }>;
   carried: { blobs: number; bytes: number };
   total: { blobs: number; bytes: number };
   sources: Array<{ type: string; name: string; artifacts: number; bytes: number }>;
@@ -78,7 +77,7 @@ export async function exportBundle(options: ExportOptions): Promise<ExportResult
       const reader = new BlobReader(selection.blobs, home.cache);
       await reader.materialize(selection.carried, options.fetcher, options.progress);
       failpoint('export:materialized');
-      const written = await writeVolumes(options, selection, reader, compression);
+      const written = await packVolumes({ ...options, selection, reader, compression, state });
       await removeStaleVolumes(options.outDir, selection.id, new Set(written.map((v) => v.name)));
       failpoint('export:before-manifest');
       const manifest = buildManifest(options, selection, sources, written, signer, { compression, maxVolumeSize });
@@ -103,37 +102,11 @@ export async function exportBundle(options: ExportOptions): Promise<ExportResult
   }));
 }
 
-async function writeVolumes(options: ExportOptions, selection: Selection, reader: BlobReader, compression: Compression): Promise<WrittenVolume[]> {
-  const task = options.progress.task(`packing ${selection.plan.length} volume(s)`, totals(selection.carried).bytes, 'bytes');
-  const written: WrittenVolume[] = [];
-  for (const planned of selection.plan) {
-    written.push(
-      await writeVolume({
-        dir: options.outDir,
-        bundleId: selection.id,
-        channel: options.config.channel,
-        sequence: selection.sequence,
-        number: planned.number,
-        compression,
-        threads: availableParallelism(),
-        entries: planned.entries,
-        open: (digest, offset, length) => reader.open(digest, offset, length),
-        pathOf: (digest) => reader.pathOf(digest),
-        expectedDigest: (digest) => digest,
-        onProgress: (bytes) => task.advance(bytes),
-      }),
-    );
-    failpoint('export:volume-written');
-  }
-  task.done();
-  return written;
-}
-
 function buildManifest(
   options: ExportOptions,
   selection: Selection,
   sources: ResolvedSource[],
-  written: WrittenVolume[],
+  written: PackedVolume[],
   signer: Signer,
   volumes: { compression: Compression; maxVolumeSize: number },
 ): Manifest {
@@ -178,14 +151,14 @@ function buildManifest(
   };
 }
 
-function summarize(options: ExportOptions, selection: Selection, sources: ResolvedSource[], written: WrittenVolume[]): ExportResult {
+function summarize(options: ExportOptions, selection: Selection, sources: ResolvedSource[], written: PackedVolume[]): ExportResult {
   return {
     id: selection.id,
     channel: options.config.channel,
     sequence: selection.sequence,
     base: selection.base,
     dir: options.outDir,
-    volumes: written.map((v) => ({ name: v.name, size: v.size })),
+    volumes: written.map((v) => ({ name: v.name, size: v.size, kept: v.kept })),
     carried: totals(selection.carried),
     total: totals(selection.blobs.values()),
     sources: sources.map((s) => ({ type: s.type, name: s.name, artifacts: s.artifacts.length, bytes: totals(s.artifacts).bytes })),
