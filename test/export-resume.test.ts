@@ -47,7 +47,7 @@ describe('an interrupted export resumes instead of packing everything again', ()
     const [first] = [...before.keys()];
     const path = join(s.bundle(1), first!);
     const bytes = await readFile(path);
-    bytes[bytes.length >> 1] ^= 0x01;
+    bytes[bytes.length >> 1] = bytes[bytes.length >> 1]! ^ 0x01;
     await writeFile(path, bytes);
     const { result, json } = await rerun(s);
     expect(result.code, result.stderr).toBe(0);
