@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AirlockError, formatSize, parseSize } from '@airlock/core';
-import { exportBundle, planExport } from '@airlock/engine';
+import { exportBundle, planExport, type ReceiptInput } from '@airlock/engine';
 import { createFetcher } from '@airlock/fetch';
 import type { Compression } from '@airlock/bundle';
 import { loadConfig } from '../config/load-config.js';
@@ -37,14 +37,32 @@ function withVolumeOptions(command: Command): Command {
     .option('--full', 'ship every blob (a new base line) instead of only what the channel has not shipped yet');
 }
 
+function withReceiptOptions(command: Command): Command {
+  return command
+    .option('--receipt <file>', "a receipt from the site (airlock receipt): ship exactly what it lacks, incremental on what it published")
+    .option('--site-key <file>', "the site's public key (keys/site.asc of its publication): pinned for the channel by its first receipt, checked against the pin after that")
+    .option('--accept-new-site-key', 'the site really has a new key: re-pin the channel to --site-key');
+}
+
+function receiptInput(flags: ExportFlags): ReceiptInput | undefined {
+  if (flags.siteKey && !flags.receipt) throw new AirlockError('USAGE', '--site-key verifies a --receipt: give both');
+  if (flags.acceptNewSiteKey && !flags.siteKey) throw new AirlockError('USAGE', '--accept-new-site-key needs the new key: give --site-key FILE');
+  if (!flags.receipt) return undefined;
+  return { path: resolve(flags.receipt), ...(flags.siteKey ? { siteKey: resolve(flags.siteKey) } : {}), acceptNewSiteKey: Boolean(flags.acceptNewSiteKey) };
+}
+
 export function registerExport(program: Command): void {
-  withVolumeOptions(program.command('plan'))
-    .description('resolve the sources and show what the next export would ship, without writing a bundle')
+  withReceiptOptions(withVolumeOptions(program.command('plan')))
+    .description('resolve the sources and show what the next export would ship (against a site receipt, if given), without writing a bundle or recording anything')
     .action(async (flags: ExportFlags, cmd: Command) => {
       const { output, progress, home, registry } = contextFor(cmd);
+      const receipt = receiptInput(flags);
       const config = await loadConfig(flags.config, registry);
-      const plan = await planExport({ config, registry, home, fetcher: createFetcher(), progress, ...volumeOverrides(flags) });
+      const plan = await planExport({ config, registry, home, fetcher: createFetcher(), progress, ...volumeOverrides(flags), ...(receipt ? { receipt } : {}) });
       output.result(plan);
+      if (plan.receipt) {
+        output.line(`receipt: the site published sequence ${plan.receipt.sequence} and holds ${plan.receipt.blobs} blob(s); signed by site key ${plan.receipt.siteKey.fingerprint}${plan.receipt.siteKey.pinned === 'now' ? ' (export would pin it for the channel)' : ''}`);
+      }
       output.line(`${plan.id}: ${plan.base ? `incremental on ${plan.base.id}` : 'full bundle'}`);
       for (const s of plan.sources) {
         output.line(`  ${s.type}/${s.name}: ${s.artifacts} artifact(s), ${formatSize(s.bytes)}; new: ${s.newBlobs}, ${formatSize(s.newBytes)}`);
@@ -53,20 +71,13 @@ export function registerExport(program: Command): void {
       output.line(`would ship ${plan.carried.blobs} blob(s), ${formatSize(plan.carried.bytes)} in ${plan.volumes} volume(s) of at most ${formatSize(plan.maxVolumeSize)} (${plan.compression})`);
     });
 
-  withVolumeOptions(program.command('export'))
+  withReceiptOptions(withVolumeOptions(program.command('export')))
     .description('resolve the sources, then write a signed multi-volume bundle into DIR')
     .requiredOption('-o, --out <dir>', 'bundle directory (empty, or holding an interrupted export of the same bundle)')
-    .option('--receipt <file>', "a receipt from the site (airlock receipt): ship exactly what it lacks, incremental on what it published")
-    .option('--site-key <file>', "the site's public key (keys/site.asc of its publication): pinned for the channel by its first receipt, checked against the pin after that")
-    .option('--accept-new-site-key', 'the site really has a new key: re-pin the channel to --site-key')
     .action(async (flags: ExportFlags, cmd: Command) => {
       const { output, progress, home, registry } = contextFor(cmd);
-      if (flags.siteKey && !flags.receipt) throw new AirlockError('USAGE', '--site-key verifies a --receipt: give both');
-      if (flags.acceptNewSiteKey && !flags.siteKey) throw new AirlockError('USAGE', '--accept-new-site-key needs the new key: give --site-key FILE');
+      const receipt = receiptInput(flags);
       const config = await loadConfig(flags.config, registry);
-      const receipt = flags.receipt
-        ? { path: resolve(flags.receipt), ...(flags.siteKey ? { siteKey: resolve(flags.siteKey) } : {}), acceptNewSiteKey: Boolean(flags.acceptNewSiteKey) }
-        : undefined;
       const result = await exportBundle({ config, registry, home, outDir: resolve(flags.out ?? '.'), fetcher: createFetcher(), progress, ...volumeOverrides(flags), ...(receipt ? { receipt } : {}) });
       output.result(result);
       output.line(`wrote ${result.id} (${result.base ? `incremental on ${result.base.id}` : 'full'}) to ${result.dir}`);

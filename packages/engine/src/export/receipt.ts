@@ -26,6 +26,14 @@ export interface AppliedReceipt {
   siteKey: { fingerprint: string; pinned: 'now' | 'before' };
 }
 
+/** A receipt that verified, before anything of it is written to the export state. */
+export interface VerifiedReceipt extends AppliedReceipt {
+  /** Every blob the site holds. */
+  held: Array<{ digest: Digest; size: number }>;
+  key: PublicKeyInfo;
+  pin: 'now' | 'before' | 'updated';
+}
+
 /**
  * Verifies a site receipt against the channel's pinned site key (pinned on first use from
  * --site-key; a different key is refused with SITE_KEY_MISMATCH unless the operator accepts it),
@@ -35,9 +43,22 @@ export interface AppliedReceipt {
  * broken tree.
  */
 export async function applyReceipt(input: ReceiptInput, channel: string, state: ExportState): Promise<AppliedReceipt> {
-  const { key, pinned } = await receiptKey(input, channel, state);
   // Self-signed updates to the pinned key (a revocation) are kept even if this receipt fails.
-  if (pinned === 'updated') state.pinSiteKey(channel, { fingerprint: key.fingerprint, armored: key.armored });
+  const pinKey = (key: PublicKeyInfo): void => state.pinSiteKey(channel, { fingerprint: key.fingerprint, armored: key.armored });
+  const verified = await verifyReceipt(input, channel, state, pinKey);
+  const { key, pin, held, ...applied } = verified;
+  if (pin === 'now') pinKey(key);
+  state.replaceShippedFromReceipt(channel, verified.sequence, held);
+  return applied;
+}
+
+/**
+ * All the checks of applyReceipt, writing nothing: what `airlock plan --receipt` uses to show
+ * what an export against the receipt would ship.
+ */
+export async function verifyReceipt(input: ReceiptInput, channel: string, state: ExportState, onKeyUpdate?: (key: PublicKeyInfo) => void): Promise<VerifiedReceipt> {
+  const { key, pinned } = await receiptKey(input, channel, state);
+  if (pinned === 'updated') onKeyUpdate?.(key);
   const bytes = await readFileLimited(input.path, RECEIPT_LIMIT, 'the receipt');
   const signature = await readFileLimited(`${input.path}.asc`, 64 << 10, 'the receipt signature').catch((err: unknown) => {
     throw asAirlockError(err, 'SIGNATURE_MISSING', `the receipt ${input.path} has no signature ${input.path}.asc`);
@@ -54,13 +75,14 @@ export async function applyReceipt(input: ReceiptInput, channel: string, state: 
   if (sequence > state.lastSequence(channel)) {
     throw new AirlockError('STATE_ERROR', `the receipt says the site published sequence ${sequence} on ${channel}, but this exporter only made ${state.lastSequence(channel)}; is this the right export home?`);
   }
-  if (pinned === 'now') state.pinSiteKey(channel, { fingerprint: key.fingerprint, armored: key.armored });
-  state.replaceShippedFromReceipt(channel, sequence, receipt.blobs);
   return {
     sequence,
     base: sequence > 0 ? { sequence, id: bundleId(channel, sequence) } : null,
     blobs: receipt.blobs.length,
     siteKey: { fingerprint: key.fingerprint, pinned: pinned === 'now' ? 'now' : 'before' },
+    held: receipt.blobs,
+    key,
+    pin: pinned,
   };
 }
 

@@ -21,7 +21,14 @@ export function selectCarried(
   sources: ResolvedSource[],
   state: ExportState,
   channel: string,
-  options: { full: boolean; maxVolumeSize: number; compression: Compression; base?: { sequence: number; id: string } | null },
+  options: {
+    full: boolean;
+    maxVolumeSize: number;
+    compression: Compression;
+    base?: { sequence: number; id: string } | null;
+    /** What the site holds (from a receipt that was verified but not applied): used instead of the shipped record. */
+    held?: ReadonlySet<Digest>;
+  },
 ): Selection {
   const blobs = uniqueBlobs(sources);
   const last = state.lastBundle(channel);
@@ -29,7 +36,8 @@ export function selectCarried(
   const fromHistory = last ? { sequence: last.sequence, id: last.id } : null;
   const base = options.full ? null : options.base !== undefined ? options.base : fromHistory;
   const all = [...blobs.values()];
-  const carried = base === null ? all : state.unshipped(channel, all);
+  const held = options.held;
+  const carried = base === null ? all : held ? all.filter((a) => !held.has(a.digest)) : state.unshipped(channel, all);
   const plan = planVolumes(
     carried.map(({ digest, size }) => ({ digest, size })),
     { maxVolumeSize: options.maxVolumeSize, compression: options.compression },
