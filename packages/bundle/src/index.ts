@@ -12,3 +12,4 @@ export * from './verify-volume.js';
 export * from './sums.js';
 export * from './read-manifest.js';
 export * from './write-bundle-files.js';
+export * from './reissue-statement.js';

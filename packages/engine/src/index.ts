@@ -16,3 +16,4 @@ export * from './site/rollback.js';
 export * from './site/status.js';
 export * from './site/receipt.js';
 export * from './export/receipt.js';
+export * from './export/reissue.js';

@@ -3,7 +3,7 @@ import type { ErrorCode, Progress } from '@airlock/core';
 import { readManifest, verifyVolume } from '@airlock/bundle';
 import { SiteState } from '@airlock/state';
 import type { AirlockHome } from './home.js';
-import { presentVolumes } from './import/volume-files.js';
+import { presentVolumes, withReissues } from './import/volume-files.js';
 import { runVolumeTask } from './volume-task.js';
 import { checkChannelSigner, type ChannelBinding } from './site/channel-signers.js';
 import { bundleKeyring, manifestVerifier } from './site/keyring.js';
@@ -33,24 +33,31 @@ export interface VerifyReport {
 export async function verifyBundle(options: { bundle: string; home?: AirlockHome; trustFiles?: string[]; volumes?: string[]; progress: Progress; now?: Date }): Promise<VerifyReport> {
   const state = options.trustFiles?.length || !options.home ? null : SiteState.open(options.home.stateDb);
   let verified;
+  let verify;
   let channelBinding: VerifyReport['channelBinding'] = 'not-checked';
   try {
-    verified = await readManifest(options.bundle, manifestVerifier(await bundleKeyring(state, options.trustFiles)), options.now ? { now: options.now } : {});
+    verify = manifestVerifier(await bundleKeyring(state, options.trustFiles));
+    verified = await readManifest(options.bundle, verify, options.now ? { now: options.now } : {});
     if (state && options.home) channelBinding = await checkChannelSigner(options.home, state, verified.manifest, verified.signer);
   } finally {
     state?.close();
   }
   const { manifest } = verified;
-  const present = new Map((await presentVolumes(manifest, dirname(verified.path), options.volumes)).map((p) => [p.volume.number, p.path]));
+  const present = new Map((await withReissues(await presentVolumes(manifest, dirname(verified.path), options.volumes), verified, verify)).map((p) => [p.volume.number, p]));
   const volumes: VerifyReport['volumes'] = [];
-  for (const volume of manifest.volumes) {
-    const path = present.get(volume.number);
-    if (!path) {
-      volumes.push({ number: volume.number, name: volume.name, status: 'missing' });
+  for (const { number, name } of manifest.volumes) {
+    const found = present.get(number);
+    if (!found) {
+      volumes.push({ number, name, status: 'missing' });
       continue;
     }
-    const failure = await runVolumeTask(options.progress, `verifying ${volume.name}`, volume, (advance) => verifyVolume(path, manifest, volume, advance));
-    volumes.push({ number: volume.number, name: volume.name, ...(failure ?? { status: 'ok' }) });
+    if (found.refused) {
+      volumes.push({ number, name, status: 'failed', code: found.refused.code, message: found.refused.message });
+      continue;
+    }
+    const { path, volume } = found;
+    const failure = await runVolumeTask(options.progress, `verifying ${name}`, volume, (advance) => verifyVolume(path, manifest, volume, advance));
+    volumes.push({ number, name, ...(failure ?? { status: 'ok' }) });
   }
   return {
     id: manifest.id,

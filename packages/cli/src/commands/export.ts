@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AirlockError, formatSize, parseSize } from '@airlock/core';
-import { exportBundle, planExport, type ReceiptInput } from '@airlock/engine';
+import { exportBundle, planExport, reissueVolumes, type ReceiptInput } from '@airlock/engine';
 import { createFetcher } from '@airlock/fetch';
 import type { Compression } from '@airlock/bundle';
 import { loadConfig } from '../config/load-config.js';
@@ -16,6 +16,8 @@ interface ExportFlags {
   receipt?: string;
   siteKey?: string;
   acceptNewSiteKey?: boolean;
+  reissue?: string;
+  volume?: string[];
 }
 
 function volumeOverrides(flags: ExportFlags): { maxVolumeSize?: number; compression?: Compression; full: boolean } {
@@ -73,16 +75,43 @@ export function registerExport(program: Command): void {
 
   withReceiptOptions(withVolumeOptions(program.command('export')))
     .description('resolve the sources, then write a signed multi-volume bundle into DIR')
-    .requiredOption('-o, --out <dir>', 'bundle directory (empty, or holding an interrupted export of the same bundle)')
+    .option('-o, --out <dir>', 'bundle directory (empty, or holding an interrupted export of the same bundle); with --reissue, where the replacements go (default: the bundle directory)')
+    .option('--reissue <bundle-dir>', 'pack volumes of a bundle this export home made again (name them with --volume), to replace lost or damaged ones; no new bundle or sequence')
+    .option('--volume <number>', 'with --reissue: a volume number to re-issue (repeat for more)', (value: string, all: string[] = []) => [...all, value])
     .action(async (flags: ExportFlags, cmd: Command) => {
       const { output, progress, home, registry } = contextFor(cmd);
+      if (flags.reissue !== undefined || flags.volume !== undefined) {
+        await reissue(flags, cmd);
+        return;
+      }
+      if (!flags.out) throw new AirlockError('USAGE', 'export needs -o DIR (the bundle directory to write)');
       const receipt = receiptInput(flags);
       const config = await loadConfig(flags.config, registry);
-      const result = await exportBundle({ config, registry, home, outDir: resolve(flags.out ?? '.'), fetcher: createFetcher(), progress, ...volumeOverrides(flags), ...(receipt ? { receipt } : {}) });
+      const result = await exportBundle({ config, registry, home, outDir: resolve(flags.out), fetcher: createFetcher(), progress, ...volumeOverrides(flags), ...(receipt ? { receipt } : {}) });
       output.result(result);
       output.line(`wrote ${result.id} (${result.base ? `incremental on ${result.base.id}` : 'full'}) to ${result.dir}`);
       if (result.receipt?.siteKey.pinned === 'now') output.line(`  pinned site key ${result.receipt.siteKey.fingerprint} for channel ${result.channel}: later receipts must be signed by it`);
       output.line(`  ${result.carried.blobs} of ${result.total.blobs} blob(s) carried, ${formatSize(result.carried.bytes)} in ${result.volumes.length} volume(s)`);
       for (const v of result.volumes) output.line(`  ${v.name}  ${formatSize(v.size)}${v.kept ? '  (kept from the interrupted run)' : ''}`);
     });
+}
+
+async function reissue(flags: ExportFlags, cmd: Command): Promise<void> {
+  const { output, progress, home, registry } = contextFor(cmd);
+  if (!flags.reissue || !flags.volume?.length) throw new AirlockError('USAGE', 're-issuing needs both --reissue BUNDLE_DIR and --volume N (repeat --volume for more)');
+  if (flags.receipt || flags.full || flags.compression || flags.maxVolumeSize) {
+    throw new AirlockError('USAGE', '--reissue packs volumes exactly as the bundle planned them: --receipt, --full, --compression and --max-volume-size do not apply');
+  }
+  const volumes = flags.volume.map((v) => {
+    const n = Number(v);
+    if (!Number.isSafeInteger(n) || n < 1) throw new AirlockError('USAGE', `--volume takes a volume number (1, 2, …), got ${JSON.stringify(v)}`);
+    return n;
+  });
+  const config = await loadConfig(flags.config, registry);
+  const result = await reissueVolumes({ config, registry, home, bundle: resolve(flags.reissue), volumes, ...(flags.out ? { outDir: resolve(flags.out) } : {}), fetcher: createFetcher(), progress });
+  output.result(result);
+  output.line(`re-issued ${result.volumes.length} volume(s) of ${result.id} into ${result.dir}`);
+  for (const v of result.volumes) {
+    output.line(`  ${v.name}  ${formatSize(v.size)}  ${v.identical ? 'identical to the original (the signed manifest covers it)' : `differs from the original: signed statement ${v.statement} goes with it`}`);
+  }
 }

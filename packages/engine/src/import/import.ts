@@ -14,7 +14,7 @@ import { ensureSiteKey } from '../site-key.js';
 import { storeManifest } from '../site/stored-bundles.js';
 import { checkBlobsPresent, checkSequence } from './checks.js';
 import { ingestVolumes, type VolumeOutcome } from './ingest.js';
-import { presentVolumes } from './volume-files.js';
+import { presentVolumes, withReissues } from './volume-files.js';
 
 export interface ImportOptions {
   home: AirlockHome;
@@ -49,7 +49,8 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
   return withLock(home.lock, 'import', () => reportingDiskFull(home, at, async () => {
     const state = SiteState.open(home.stateDb);
     try {
-      const verified = await readManifest(options.bundle, manifestVerifier(await bundleKeyring(state)), options.now ? { now: options.now } : {});
+      const verify = manifestVerifier(await bundleKeyring(state));
+      const verified = await readManifest(options.bundle, verify, options.now ? { now: options.now } : {});
       const { manifest, sha256 } = verified;
       failpoint('import:after-verify');
       await bindChannelSigner(home, state, manifest, verified.signer, options.progress);
@@ -68,7 +69,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       const vault = new Vault(home.vault);
       at.vault = vault;
       await vault.init();
-      const present = await presentVolumes(manifest, dirname(verified.path), options.volumes);
+      const present = await withReissues(await presentVolumes(manifest, dirname(verified.path), options.volumes), verified, verify);
       const ingest = await ingestVolumes(manifest, sha256, present, state, vault, options.progress);
       const result = baseResult(verified, ingest, state);
       const failed = ingest.outcomes.find((o) => o.status === 'failed');

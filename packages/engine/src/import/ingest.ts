@@ -39,9 +39,13 @@ export async function ingestVolumes(
   const outcomes: VolumeOutcome[] = [];
   let blobsAdded = 0;
   let bytesAdded = 0;
-  for (const { volume, path } of present) {
+  for (const { volume, path, refused } of present) {
     if (!missing.has(volume.number)) {
       outcomes.push({ number: volume.number, name: volume.name, status: 'already' });
+      continue;
+    }
+    if (refused) {
+      outcomes.push({ number: volume.number, name: volume.name, status: 'failed', code: refused.code, message: refused.message });
       continue;
     }
     const failure = await runVolumeTask(progress, `importing ${volume.name}`, volume, async (advance) => {
