@@ -101,7 +101,7 @@ describe.skipIf(!requireTools(...TOOLS))('kill -9 while an apt bundle is importe
     await expectSiteSettled(site, settled, why);
   }
 
-  for (const failpoint of ['import:entry-stored:3', 'vault:after-commit:5', 'import:before-switch', 'import:after-switch']) {
+  for (const failpoint of ['import:entry-stored:3', 'vault:before-commit', 'vault:renamed:5', 'import:before-switch', 'import:after-switch']) {
     it(`kill -9 at ${failpoint}, then re-run`, () => killCase({ failpoint }), 120_000);
   }
   const afterMs = 900 + Math.round(seededRandom(SEED)() * 1200);
