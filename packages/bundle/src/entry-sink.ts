@@ -9,13 +9,17 @@ export interface EntryInfo {
   expected: { digest: Digest; size: number };
 }
 
+/** Keeps the buffer a piece belongs to from reuse until `work` settles (an asynchronous write of the piece). */
+export type KeepPiece = (work: Promise<unknown>) => void;
+
 /**
  * Where the bytes of one entry go. `write` receives exactly `expected.size` bytes in order, as
- * views of a buffer that is reused once it returns (or its promise settles): copy what must be
- * kept. `end` follows the last byte; `abort` replaces it when the volume fails mid-entry.
+ * views of a buffer that is reused once it returns (or its promise settles) and whatever was
+ * passed to `keep` settled: copy what must outlive that. `end` follows the last byte; `abort`
+ * replaces it when the volume fails mid-entry.
  */
 export interface EntrySink {
-  write(piece: Buffer): void | Promise<void>;
+  write(piece: Buffer, keep: KeepPiece): void | Promise<void>;
   end(): void | Promise<void>;
   abort(error: unknown): void;
 }

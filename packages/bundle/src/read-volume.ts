@@ -35,8 +35,8 @@ export async function readVolume(o: ReadVolumeOptions): Promise<void> {
   const spec = { path: o.path, size: o.volume.size, compression: o.manifest.compression };
   let sha256: string;
   try {
-    sha256 = await readVolumeBytes(spec, o.offThread ?? o.volume.size >= OFF_THREAD_MIN_BYTES, async (tar, read) => {
-      if (tar.length > 0) await reader.write(tar);
+    sha256 = await readVolumeBytes(spec, o.offThread ?? o.volume.size >= OFF_THREAD_MIN_BYTES, async (tar, read, keep) => {
+      if (tar.length > 0) await reader.write(tar, keep);
       o.onProgress?.(read);
     });
     reader.end();

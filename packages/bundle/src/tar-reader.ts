@@ -1,5 +1,5 @@
 import { AirlockError } from '@airlock/core';
-import type { EntryInfo, EntrySink } from './entry-sink.js';
+import type { EntryInfo, EntrySink, KeepPiece } from './entry-sink.js';
 import { VOLUME_JSON_NAME } from './names.js';
 import { decodeTarHeader, isZeroBlock } from './tar-header.js';
 import { TAR_BLOCK, tarPadding } from './tar-layout.js';
@@ -38,7 +38,8 @@ export class VolumeTarReader {
     this.expected = new Map(entries.map((e) => [e.name, e]));
   }
 
-  async write(chunk: Buffer): Promise<void> {
+  /** Parses the next tar bytes; sinks may `keep` the chunk from reuse while they finish with their pieces. */
+  async write(chunk: Buffer, keep: KeepPiece): Promise<void> {
     let offset = 0;
     while (offset < chunk.length) {
       if (this.state === 'done') throw new AirlockError('VOLUME_CORRUPT', 'the volume has data after its end-of-archive marker');
@@ -59,7 +60,7 @@ export class VolumeTarReader {
       this.remaining -= n;
       if (this.state === 'volume-json') this.checkVolumeJson(piece);
       else if (this.state === 'data' && this.current) {
-        const pending = this.current.sink.write(piece);
+        const pending = this.current.sink.write(piece, keep);
         if (pending) await pending;
       }
       if (this.remaining === 0) await this.endOfSection();

@@ -1,4 +1,5 @@
 import { AirlockError, SharedWorker, errorFromTransfer, workerScript, type JobMessage, type TransferredError, type WorkerJob } from '@airlock/core';
+import type { KeepPiece } from './entry-sink.js';
 import { VolumeReadJob, type VolumeReadSpec } from './volume-read-job.js';
 import { VolumeWriteJob, type VolumeWriteSpec } from './volume-write-job.js';
 
@@ -10,22 +11,26 @@ const BUFFERS = 6;
 
 const worker = new SharedWorker(workerScript(import.meta.url, 'volume-io-worker'));
 
+export type ConsumeTar = (tar: Buffer, read: number, keep: KeepPiece) => void | Promise<void>;
+
 /**
- * Reads a volume file (see VolumeReadJob), handing its tar bytes to `consume` in order. `consume`
- * must be done with the buffer when it returns (or its promise settles): the buffer is reused.
- * Returns the hex sha256 of the file.
+ * Reads a volume file (see VolumeReadJob), handing its tar bytes to `consume` in order. A buffer
+ * is reused once `consume` returns (or its promise settles) and all work given to `keep` settled;
+ * the next buffer is consumed meanwhile. Returns the hex sha256 of the file.
  */
-export async function readVolumeBytes(spec: VolumeReadSpec, offThread: boolean, consume: (tar: Buffer, read: number) => void | Promise<void>): Promise<string> {
+export async function readVolumeBytes(spec: VolumeReadSpec, offThread: boolean, consume: ConsumeTar): Promise<string> {
   return offThread ? readOffThread(spec, consume) : readInline(spec, consume);
 }
 
-async function readInline(spec: VolumeReadSpec, consume: (tar: Buffer, read: number) => void | Promise<void>): Promise<string> {
+async function readInline(spec: VolumeReadSpec, consume: ConsumeTar): Promise<string> {
   const job = new VolumeReadJob(spec);
   try {
     const buffer = Buffer.allocUnsafe(CHUNK);
     for (;;) {
       const filled = job.fill(buffer);
-      if (filled.length > 0 || filled.read > 0) await consume(buffer.subarray(0, filled.length), filled.read);
+      const kept: Array<Promise<unknown>> = [];
+      if (filled.length > 0 || filled.read > 0) await consume(buffer.subarray(0, filled.length), filled.read, (work) => kept.push(work));
+      await Promise.allSettled(kept);
       if (filled.done) return job.sha256();
     }
   } finally {
@@ -33,7 +38,7 @@ async function readInline(spec: VolumeReadSpec, consume: (tar: Buffer, read: num
   }
 }
 
-function readOffThread(spec: VolumeReadSpec, consume: (tar: Buffer, read: number) => void | Promise<void>): Promise<string> {
+function readOffThread(spec: VolumeReadSpec, consume: ConsumeTar): Promise<string> {
   return new Promise((resolve, reject) => {
     const queue: JobMessage[] = [];
     let ended: string | undefined;
@@ -53,8 +58,13 @@ function readOffThread(spec: VolumeReadSpec, consume: (tar: Buffer, read: number
       try {
         for (let next = queue.shift(); next; next = queue.shift()) {
           const buffer = next.buffer as ArrayBuffer;
-          await consume(Buffer.from(buffer, 0, next.length as number), next.read as number);
-          job.post({ type: 'release', buffer }, [buffer]);
+          const kept: Array<Promise<unknown>> = [];
+          await consume(Buffer.from(buffer, 0, next.length as number), next.read as number, (work) => kept.push(work));
+          const release = (): void => {
+            if (!settled) job.post({ type: 'release', buffer }, [buffer]);
+          };
+          if (kept.length === 0) release();
+          else void Promise.allSettled(kept).then(release);
         }
         // Bytes that arrived before a failure are consumed first: the earliest problem is the one reported.
         if (failed) settle(failed);

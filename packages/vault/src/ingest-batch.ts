@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, write, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AirlockError, digestsEqual, failpoint, fsError, fsyncDir, type Digest } from '@airlock/core';
 import { fsyncPath, Throttle } from './fsync-queue.js';
@@ -12,9 +12,15 @@ export interface BatchEntry {
   label: string;
 }
 
-/** A sink for one entry's bytes, fed in order; `end` verifies them. */
+/** Keeps the buffer a piece belongs to from reuse until `work` settles. */
+export type KeepPiece = (work: Promise<unknown>) => void;
+
+/**
+ * A sink for one entry's bytes, fed in order; `end` verifies them. Large pieces are written on
+ * the thread pool (the caller keeps their buffer via `keep` until then), small ones at once.
+ */
 export interface BlobSink {
-  write(piece: Buffer): void;
+  write(piece: Buffer, keep?: KeepPiece): void;
   end(): 'added' | 'present';
   abort(): void;
 }
@@ -24,6 +30,8 @@ const COMMIT_EVERY_ENTRIES = 4096;
 const COMMIT_EVERY_BYTES = 256 << 20;
 /** fsyncs in flight at once: the filesystem's journal commits many together. */
 const FSYNC_CONCURRENCY = 32;
+/** Pieces at least this large are written on the thread pool, while the main thread hashes on. */
+const ASYNC_WRITE_MIN = 64 << 10;
 
 interface Pending {
   tmp: string;
@@ -145,6 +153,7 @@ class TempSink implements BlobSink {
   private readonly hash: Hash = createHash('sha256');
   private bytes = 0;
   private open = true;
+  private readonly writes: Array<Promise<void>> = [];
 
   constructor(
     private readonly e: BatchEntry,
@@ -154,12 +163,23 @@ class TempSink implements BlobSink {
     private readonly throttle: Throttle,
   ) {}
 
-  write(piece: Buffer): void {
+  write(piece: Buffer, keep?: KeepPiece): void {
+    const position = this.bytes;
     this.bytes += piece.length;
     if (this.bytes > this.e.size) throw this.fail(new AirlockError('SIZE_MISMATCH', `${this.e.label} is longer than its declared ${this.e.size} bytes`, { details: { label: this.e.label, expected: this.e.size } }));
     this.hash.update(piece);
+    if (keep && piece.length >= ASYNC_WRITE_MIN) {
+      const written = writeAt(this.fd, piece, position).catch((err: unknown) => {
+        throw fsError(err, this.tmp, `storing ${this.e.label} in the vault`);
+      });
+      // Failures surface at commit (which awaits them); none may go unhandled before.
+      written.catch(() => undefined);
+      this.writes.push(written);
+      keep(written);
+      return;
+    }
     try {
-      for (let done = 0; done < piece.length; ) done += writeSync(this.fd, piece, done, piece.length - done);
+      for (let done = 0; done < piece.length; ) done += writeSync(this.fd, piece, done, piece.length - done, position + done);
     } catch (err) {
       throw this.fail(fsError(err, this.tmp, `storing ${this.e.label} in the vault`));
     }
@@ -170,8 +190,7 @@ class TempSink implements BlobSink {
     if (this.bytes !== size) throw this.fail(new AirlockError('SIZE_MISMATCH', `${label} has ${this.bytes} bytes, expected ${size}`, { details: { label, expected: size, actual: this.bytes } }));
     const actual: Digest = `sha256:${this.hash.digest('hex')}`;
     if (!digestsEqual(actual, digest)) throw this.fail(new AirlockError('DIGEST_MISMATCH', `${label} has digest ${actual}, expected ${digest}`, { details: { label, expected: digest, actual } }));
-    this.close();
-    const synced = this.throttle.run(() => fsyncPath(this.tmp));
+    const synced = this.written().then(() => this.throttle.run(() => fsyncPath(this.tmp)));
     // Awaited by commit; a failure before then must not surface as an unhandled rejection.
     synced.catch(() => undefined);
     this.onVerified(synced);
@@ -182,8 +201,18 @@ class TempSink implements BlobSink {
     this.fail(undefined);
   }
 
+  /** All writes done, then the descriptor closed (fsync reopens by path, so few stay open). */
+  private async written(): Promise<void> {
+    try {
+      if (this.writes.length > 0) await Promise.all(this.writes);
+    } finally {
+      this.close();
+    }
+  }
+
   private fail<E>(err: E): E {
-    this.close();
+    // Writes still running keep the descriptor until they finish; the name goes now.
+    void this.written().catch(() => undefined);
     rmSync(this.tmp, { force: true });
     return err;
   }
@@ -193,4 +222,14 @@ class TempSink implements BlobSink {
     this.open = false;
     closeSync(this.fd);
   }
+}
+
+function writeAt(fd: number, data: Buffer, position: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const step = (done: number): void => {
+      if (done === data.length) return resolve();
+      write(fd, data, done, data.length - done, position + done, (err, n) => (err ? reject(err) : step(done + n)));
+    };
+    step(0);
+  });
 }

@@ -91,7 +91,7 @@ async function ingestVolume(
         const expected = { ...entry.expected, label: entry.name };
         const sink = entry.part === undefined ? await batch.blob(expected) : await batch.part(entry.digest, expected);
         return {
-          write: (piece) => sink.write(piece),
+          write: (piece, keep) => sink.write(piece, keep),
           end: () => {
             const outcome = sink.end();
             if (entry.part === undefined) {
