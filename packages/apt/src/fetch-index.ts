@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { AirlockError, hashFile, hexToDigest, pathExists, type Digest, type Fetcher } from '@airlock/core';
 import { compressionOf, decompressed } from './decompress.js';
 import { readStanzas } from './deb822.js';
+import { readIndexEntries } from './index-entries.js';
+import type { PackageEntry } from './package-entry.js';
 import type { ParsedRelease } from './release.js';
 
 export interface FetchedIndex {
@@ -39,6 +41,11 @@ export async function fetchIndex(fetcher: Fetcher, dirUrl: string, release: Pars
   }
   const open = release.files.get(path.replace(/\.(gz|xz)$/, ''));
   return { path, digest, size: listed.size, file, ...(open !== undefined ? { openSize: open.size } : {}) };
+}
+
+/** The package entries of an index file on disk (readIndexEntries), decompressing by its name, at most `maxBytes` of them. */
+export function indexEntries(file: string, path: string, label: string, maxBytes?: number): AsyncGenerator<PackageEntry> {
+  return readIndexEntries(decompressed(createReadStream(file, { highWaterMark: 1 << 18 }), compressionOf(path), label, maxBytes), label);
 }
 
 /** Streams the stanzas of an index file on disk, decompressing by its name, at most `maxBytes` of them. */

@@ -21,12 +21,41 @@ const NAME_RE = /^[a-z0-9][a-z0-9+.\-]+$/;
 const VERSION_RE = /^[A-Za-z0-9.+~:\-]+$/;
 
 export function packageKey(p: { name: string; version: string; architecture: string }): string {
-  return `${p.name} ${p.version} ${p.architecture}`;
+  // join makes one flat string; a template literal would keep a tree of pieces alive per key.
+  return [p.name, p.version, p.architecture].join(' ');
+}
+
+/**
+ * A copy of `s` that does not keep the text it was cut from alive: V8 makes substrings views of
+ * their parent, so every field kept from a stanza would otherwise hold the whole stanza (and the
+ * stanza the whole decompressed chunk it came from) in memory.
+ */
+function detached(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
+/** Values many entries share (architectures, common versions), kept once; bounded, since they come from upstream. */
+const common = new Map<string, string>();
+
+function interned(s: string): string {
+  const known = common.get(s);
+  if (known !== undefined) return known;
+  const own = detached(s);
+  if (common.size < 4096) common.set(own, own);
+  return own;
 }
 
 /** Reads one stanza, refusing what apt could not install or what could escape the published tree. */
 export function readPackageEntry(text: string, label: string): PackageEntry {
-  const f = pickFields(text);
+  return entryFromFields(pickFields(text), label);
+}
+
+/**
+ * The checks and the entry of readPackageEntry, from the stanza's wanted fields. `fresh`: the
+ * values were decoded on their own, not cut from a larger string, so they need no copy.
+ */
+export function entryFromFields(f: StanzaFields, label: string, o: { fresh?: boolean } = {}): PackageEntry {
+  const own = o.fresh ? (s: string) => s : detached;
   const name = f.get('package') ?? '';
   const version = f.get('version') ?? '';
   const architecture = f.get('architecture') ?? '';
@@ -46,12 +75,25 @@ export function readPackageEntry(text: string, label: string): PackageEntry {
       details: { package: name, version, architecture, fields: problems },
     });
   }
-  const entry: PackageEntry = { name, version, architecture, filename: filename as string, sha256, size: Number(sizeText) };
-  const optional = { preDepends: 'pre-depends', depends: 'depends', recommends: 'recommends', suggests: 'suggests', provides: 'provides' } as const;
-  for (const [key, fieldName] of Object.entries(optional) as Array<[keyof typeof optional, string]>) {
-    const value = f.get(fieldName);
-    if (value !== undefined) entry[key] = value;
-  }
+  // Every entry gets the same shape at once (absent fields undefined): properties added one by one
+  // later would each need a separate backing store, per entry.
+  const optional = (field: string): string | undefined => {
+    const value = f.get(field);
+    return value === undefined ? undefined : own(value);
+  };
+  const entry: PackageEntry = {
+    name: own(name),
+    version: interned(version),
+    architecture: interned(architecture),
+    preDepends: optional('pre-depends'),
+    depends: optional('depends'),
+    recommends: optional('recommends'),
+    suggests: optional('suggests'),
+    provides: optional('provides'),
+    filename: own(filename as string),
+    sha256: own(sha256),
+    size: Number(sizeText),
+  };
   return entry;
 }
 
@@ -71,37 +113,76 @@ export function normalizeFilename(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
   const path = raw.replace(/^(\.\/)+/, '');
   if (path.length > MAX_PATH || !PATH_CHARS.test(path) || !/\.(deb|udeb|ddeb)$/.test(path)) return undefined;
-  const segments = path.split('/');
-  if (segments.some((s) => s === '' || s === '.' || s === '..' || s.length > MAX_SEGMENT)) return undefined;
-  if (segments[0] === 'dists' || segments[0] === 'by-hash') return undefined;
+  // Segment by segment without splitting (this runs once per stanza of whole archives).
+  for (let start = 0; start <= path.length; ) {
+    let end = path.indexOf('/', start);
+    if (end < 0) end = path.length;
+    const length = end - start;
+    if (length === 0 || length > MAX_SEGMENT || (path.charCodeAt(start) === 46 && (length === 1 || (length === 2 && path.charCodeAt(start + 1) === 46)))) return undefined;
+    if (start === 0 && ((length === 5 && path.startsWith('dists')) || (length === 7 && path.startsWith('by-hash')))) return undefined;
+    start = end + 1;
+  }
   return path;
 }
 
-const WANTED = new Set(['package', 'version', 'architecture', 'filename', 'sha256', 'size', 'pre-depends', 'depends', 'recommends', 'suggests', 'provides']);
+/** The fields readPackageEntry uses, lower-cased; their positions index pickFields' values. */
+const WANTED = ['package', 'version', 'architecture', 'filename', 'sha256', 'size', 'pre-depends', 'depends', 'recommends', 'suggests', 'provides'] as const;
+/** The same names as archives write them. */
+const CANONICAL = ['Package', 'Version', 'Architecture', 'Filename', 'SHA256', 'Size', 'Pre-Depends', 'Depends', 'Recommends', 'Suggests', 'Provides'];
+const WANTED_INDEX = new Map<string, number>(WANTED.map((name, i) => [name, i]));
 
-/** The fields above from one stanza, in one pass; continuation lines of wanted fields are joined with a space. */
-function pickFields(text: string): Map<string, string> {
-  const fields = new Map<string, string>();
-  let current: string | undefined;
+/** Field names seen, as written, and their WANTED index or -1; bounded, since names come from upstream. */
+const seenNames = new Map<string, number>(CANONICAL.map((name, i) => [name, i]));
+
+export const WANTED_COUNT = WANTED.length;
+
+export function fieldIndex(name: string): number | undefined {
+  let index = seenNames.get(name);
+  if (index === undefined) {
+    // Field names are matched without regard to ASCII case only, as apt does: a non-ASCII letter
+    // that lower-cases to ASCII (the Kelvin sign) does not make a field name.
+    index = /^[\x21-\x7e]+$/.test(name) ? (WANTED_INDEX.get(name.toLowerCase()) ?? -1) : -1;
+    if (seenNames.size < 512) seenNames.set(name, index);
+  }
+  return index < 0 ? undefined : index;
+}
+
+/**
+ * The wanted fields of one stanza, in one pass, into an array indexed as WANTED (no map per
+ * stanza: a 60,000-stanza index makes that much garbage); continuation lines of wanted fields
+ * are joined with a space.
+ */
+function pickFields(text: string): StanzaFields {
+  const values: Array<string | undefined> = new Array(WANTED.length);
+  let current = -1;
   let pos = 0;
   while (pos < text.length) {
     let end = text.indexOf('\n', pos);
     if (end < 0) end = text.length;
     const first = text.charCodeAt(pos);
     if (first === 32 || first === 9) {
-      if (current !== undefined) fields.set(current, `${fields.get(current) ?? ''} ${text.slice(pos, end).trim()}`);
+      if (current >= 0) values[current] = `${values[current] ?? ''} ${text.slice(pos, end).trim()}`;
     } else {
       const colon = text.indexOf(':', pos);
-      current = undefined;
-      if (colon > pos && colon < end) {
-        const name = text.slice(pos, colon).toLowerCase();
-        if (WANTED.has(name)) {
-          current = name;
-          fields.set(name, text.slice(colon + 1, end).trim());
+      current = -1;
+      if (colon > pos && colon < end && colon - pos <= 12) {
+        const index = fieldIndex(text.slice(pos, colon));
+        if (index !== undefined) {
+          current = index;
+          values[index] = text.slice(colon + 1, end).trim();
         }
       }
     }
     pos = end + 1;
   }
-  return fields;
+  return fieldsOf(values);
+}
+
+/** The wanted fields of a stanza, by lower-case name. */
+export interface StanzaFields {
+  get(name: string): string | undefined;
+}
+
+export function fieldsOf(values: Array<string | undefined>): StanzaFields {
+  return { get: (name) => values[WANTED_INDEX.get(name) ?? -1] };
 }

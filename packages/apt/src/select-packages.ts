@@ -1,6 +1,6 @@
 import { AirlockError, type Progress } from '@airlock/core';
 import { resolveClosure } from '@airlock/depsolve';
-import { indexStanzas, type FetchedIndex } from './fetch-index.js';
+import { indexEntries, indexStanzas, type FetchedIndex } from './fetch-index.js';
 import type { LoadedDist } from './load-upstream.js';
 import { packageKey, readPackageEntry, type PackageEntry } from './package-entry.js';
 import { formatGroup, formatRelation } from './relations.js';
@@ -43,7 +43,11 @@ async function closureKeys(spec: AptSpec, dists: LoadedDist[], progress: Progres
   const universe = new AptUniverse(spec);
   for (const dist of dists) {
     for (const index of dist.indexes) {
-      for await (const { entry } of entries(index, `${dist.suite} ${index.path}`, spec)) universe.add(entry);
+      const label = `${dist.suite} ${index.path}`;
+      // The closure needs the entries only: read from the bytes, no stanza text is made.
+      for await (const entry of indexEntries(index.file, index.path, label, index.openSize)) {
+        if (entry.architecture === 'all' || spec.architectures.includes(entry.architecture)) universe.add(entry);
+      }
     }
   }
   const requested = spec.packages ?? [];

@@ -24,8 +24,9 @@ export class AptUniverse implements Universe<PackageEntry, Relation> {
   private readonly providers = new Map<string, Provider[]>();
   private readonly requirements = new Map<PackageEntry, Relation[][]>();
   private sorted = true;
-  private readonly memo = new Map<string, PackageEntry[]>();
-  /** The closure asks for keys of the same candidates again and again: build each string once. */
+  /** Candidates of unversioned requirements by name, of versioned ones by name, op and version. */
+  private readonly byNameMemo = new Map<string, PackageEntry[]>();
+  private readonly versionedMemo = new Map<string, PackageEntry[]>();
   private readonly keys = new Map<PackageEntry, string>();
 
   constructor(private readonly options: ClosureOptions) {}
@@ -36,9 +37,11 @@ export class AptUniverse implements Universe<PackageEntry, Relation> {
       for (const provided of group) push(this.providers, provided.name, provided.op === '=' && provided.version !== undefined ? { pkg, version: provided.version } : { pkg });
     }
     this.sorted = false;
-    this.memo.clear();
+    this.byNameMemo.clear();
+    this.versionedMemo.clear();
   }
 
+  /** The closure asks for keys of the same candidates again and again: build each string once. */
   key(pkg: PackageEntry): string {
     let key = this.keys.get(pkg);
     if (key === undefined) {
@@ -63,6 +66,7 @@ export class AptUniverse implements Universe<PackageEntry, Relation> {
         // An unreadable relation becomes one no package satisfies, so it is reported, never dropped.
         for (const text of bad) cached.push([{ name: text }]);
       }
+      cached = cached.slice();
       this.requirements.set(pkg, cached);
     }
     return cached;
@@ -70,17 +74,21 @@ export class AptUniverse implements Universe<PackageEntry, Relation> {
 
   candidates(requirement: Relation): PackageEntry[] {
     this.sortOnce();
-    const memoKey = `${requirement.name} ${requirement.op ?? ''} ${requirement.version ?? ''}`;
-    let found = this.memo.get(memoKey);
+    const versioned = requirement.op !== undefined && requirement.version !== undefined;
+    const memo = versioned ? this.versionedMemo : this.byNameMemo;
+    const memoKey = versioned ? [requirement.name, requirement.op, requirement.version].join('\0') : requirement.name;
+    let found = memo.get(memoKey);
     if (found === undefined) {
-      found = this.findCandidates(requirement);
-      this.memo.set(memoKey, found);
+      found = this.findCandidates(requirement, versioned);
+      memo.set(memoKey, found);
     }
     return found;
   }
 
-  private findCandidates(requirement: Relation): PackageEntry[] {
-    const real = (this.byName.get(requirement.name) ?? []).filter((p) => matches(p.version, requirement));
+  private findCandidates(requirement: Relation, versioned: boolean): PackageEntry[] {
+    const named = this.byName.get(requirement.name) ?? NONE;
+    if (!versioned && !this.providers.has(requirement.name)) return named;
+    const real = versioned ? named.filter((p) => matches(p.version, requirement)) : named;
     const provided = (this.providers.get(requirement.name) ?? [])
       .filter((p) => (requirement.op === undefined ? true : p.version !== undefined && matches(p.version, requirement)))
       .map((p) => p.pkg);
@@ -95,6 +103,8 @@ export class AptUniverse implements Universe<PackageEntry, Relation> {
     this.sorted = true;
   }
 }
+
+const NONE: PackageEntry[] = [];
 
 function matches(version: string, requirement: Relation): boolean {
   return requirement.op === undefined || requirement.version === undefined || satisfiesVersion(version, requirement.op, requirement.version);

@@ -40,12 +40,28 @@ export function resolveClosure<P, R>(roots: P[], universe: Universe<P, R>): Clos
     queue.push(pkg);
   };
   roots.forEach(choose);
+  const anyChosen = (candidates: P[]): boolean => {
+    for (const c of candidates) if (chosen.has(universe.key(c))) return true;
+    return false;
+  };
+  const satisfied = (alternatives: R[]): boolean => alternatives.some((alt) => anyChosen(universe.candidates(alt)));
   for (let next = 0; next < queue.length; next++) {
     const pkg = queue[next] as P;
     for (const alternatives of universe.requirementsOf(pkg)) {
-      const options = alternatives.map((alt) => universe.candidates(alt));
-      if (options.some((candidates) => candidates.some((c) => chosen.has(universe.key(c))))) continue;
-      const best = options.find((candidates) => candidates.length > 0)?.[0];
+      // Most requirements have one alternative: ask for its candidates once.
+      if (alternatives.length === 1) {
+        const candidates = universe.candidates(alternatives[0] as R);
+        if (anyChosen(candidates)) continue;
+        if (candidates[0] === undefined) unsatisfied.push({ from: pkg, requirement: alternatives });
+        else choose(candidates[0]);
+        continue;
+      }
+      if (satisfied(alternatives)) continue;
+      let best: P | undefined;
+      for (const alt of alternatives) {
+        best = universe.candidates(alt)[0];
+        if (best !== undefined) break;
+      }
       if (best === undefined) unsatisfied.push({ from: pkg, requirement: alternatives });
       else choose(best);
     }
