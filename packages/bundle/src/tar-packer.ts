@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { AirlockError, asAirlockError } from '@airlock/core';
 import { encodeTarHeader } from './tar-header.js';
 import { TAR_END_OF_ARCHIVE, tarPadding } from './tar-layout.js';
+import { looksIncompressible, RAW_MIN_BYTES, RAW_SAMPLE_BYTES } from './raw-zstd.js';
 import type { VolumeSink } from './volume-io.js';
 
 const ZEROS = Buffer.alloc(64 * 1024);
@@ -15,10 +16,15 @@ const ZEROS = Buffer.alloc(64 * 1024);
 export class TarPacker {
   private buffer: Buffer | undefined;
   private fill = 0;
+  /** The current buffer holds bytes of a blob stored raw (see raw-zstd.ts). */
+  private raw = false;
+  private readonly sample = Buffer.allocUnsafe(RAW_SAMPLE_BYTES);
 
+  /** `storeRaw`: the volume is compressed, so blobs that do not compress may be stored raw. */
   constructor(
     private readonly sink: VolumeSink,
     private readonly onProgress?: (bytes: number) => void,
+    private readonly storeRaw = false,
   ) {}
 
   async start(): Promise<void> {
@@ -36,7 +42,7 @@ export class TarPacker {
   async end(): Promise<void> {
     await this.zeros(TAR_END_OF_ARCHIVE);
     const buffer = this.current();
-    if (this.fill > 0) await this.sink.put(buffer, this.fill);
+    if (this.fill > 0) await this.sink.put(buffer, this.fill, this.raw);
     this.buffer = undefined;
   }
 
@@ -58,6 +64,9 @@ export class TarPacker {
       throw asAirlockError(err, 'SOURCE_NOT_FOUND', `cannot read the source of ${name} (${path})`);
     }
     try {
+      const raw = this.storeRaw && length >= RAW_MIN_BYTES && this.sampleIsIncompressible(fd, offset, path, name);
+      // A raw section starts and ends at buffer boundaries: the sink is told per buffer.
+      if (raw) await this.switchTo(true);
       for (let done = 0; done < length; ) {
         const buffer = await this.room();
         const want = Math.min(length - done, buffer.length - this.fill);
@@ -73,9 +82,32 @@ export class TarPacker {
         done += n;
         this.onProgress?.(n);
       }
+      if (raw) await this.switchTo(false);
     } finally {
       closeSync(fd);
     }
+  }
+
+  private sampleIsIncompressible(fd: number, offset: number, path: string, name: string): boolean {
+    let n: number;
+    try {
+      n = readSync(fd, this.sample, 0, this.sample.length, offset);
+    } catch (err) {
+      throw asAirlockError(err, 'IO_ERROR', `cannot read the source of ${name} (${path})`);
+    }
+    return looksIncompressible(this.sample.subarray(0, n));
+  }
+
+  /** Hands over what the current buffer holds, so the next bytes start a buffer of the other kind. */
+  private async switchTo(raw: boolean): Promise<void> {
+    if (this.raw === raw) return;
+    const buffer = this.current();
+    if (this.fill > 0) {
+      await this.sink.put(buffer, this.fill, this.raw);
+      this.buffer = await this.sink.take();
+      this.fill = 0;
+    }
+    this.raw = raw;
   }
 
   /** Exactly `length` bytes of `stream`, hashed as read; a stream that gives more or fewer is refused. */
@@ -104,7 +136,7 @@ export class TarPacker {
   private async room(): Promise<Buffer> {
     const buffer = this.current();
     if (this.fill < buffer.length) return buffer;
-    await this.sink.put(buffer, this.fill);
+    await this.sink.put(buffer, this.fill, this.raw);
     this.buffer = await this.sink.take();
     this.fill = 0;
     return this.buffer;

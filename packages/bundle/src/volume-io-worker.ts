@@ -56,15 +56,17 @@ function handle(m: JobMessage): void {
     case 'data': {
       const buffer = m.buffer as ArrayBuffer;
       // After a failure the data is only handed back, so the main thread's pool stays whole.
-      if (run?.kind === 'write') run.job.write(Buffer.from(buffer, 0, m.length as number));
+      if (run?.kind === 'write') run.job.write(Buffer.from(buffer, 0, m.length as number), m.raw === true);
       port?.postMessage({ job: m.job, type: 'release', buffer }, [buffer]);
       return;
     }
     case 'finish': {
       if (run?.kind !== 'write') return;
-      const written = run.job.finish();
       runs.delete(m.job);
-      port?.postMessage({ job: m.job, type: 'finished', ...written });
+      run.job.finish().then(
+        (written) => port?.postMessage({ job: m.job, type: 'finished', ...written }),
+        (err: unknown) => fail(m.job, err),
+      );
       return;
     }
     case 'cancel':

@@ -90,10 +90,10 @@ function readOffThread(spec: VolumeReadSpec, consume: ConsumeTar): Promise<strin
   });
 }
 
-/** Where a volume writer puts tar bytes: buffers are taken, filled from their start, then put. */
+/** Where a volume writer puts tar bytes: buffers are taken, filled from their start, then put (`raw`: stored, not compressed). */
 export interface VolumeSink {
   take(): Promise<Buffer>;
-  put(buffer: Buffer, length: number): Promise<void>;
+  put(buffer: Buffer, length: number, raw?: boolean): Promise<void>;
   /** Ends the volume: the temp file is complete and fsynced. */
   finish(): Promise<{ size: number; sha256: string }>;
   /** Stops after a failure elsewhere; the caller removes the temp file. */
@@ -116,11 +116,11 @@ class InlineSink implements VolumeSink {
     return this.buffer;
   }
 
-  async put(buffer: Buffer, length: number): Promise<void> {
-    this.job.write(buffer.subarray(0, length));
+  async put(buffer: Buffer, length: number, raw = false): Promise<void> {
+    this.job.write(buffer.subarray(0, length), raw);
   }
 
-  async finish(): Promise<{ size: number; sha256: string }> {
+  finish(): Promise<{ size: number; sha256: string }> {
     return this.job.finish();
   }
 
@@ -153,11 +153,11 @@ class WorkerSink implements VolumeSink {
     return new Promise((resolve, reject) => (this.waiting = { resolve, reject }));
   }
 
-  async put(buffer: Buffer, length: number): Promise<void> {
+  async put(buffer: Buffer, length: number, raw = false): Promise<void> {
     if (this.failure) throw this.failure;
     if (buffer.byteOffset !== 0 || buffer.buffer.byteLength !== CHUNK) throw new AirlockError('INTERNAL', 'a volume sink was given a buffer it did not hand out');
     const arrayBuffer = buffer.buffer as ArrayBuffer;
-    this.job.post({ type: 'data', buffer: arrayBuffer, length }, [arrayBuffer]);
+    this.job.post({ type: 'data', buffer: arrayBuffer, length, raw }, [arrayBuffer]);
   }
 
   finish(): Promise<{ size: number; sha256: string }> {

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fsyncSync, openSync, writeSync, writevSync } from 'node:fs';
 import zstd from 'zstd-napi/binding.js';
 import { fsError } from '@airlock/core';
 import type { Compression } from './manifest-types.js';
+import { RAW_BLOCK_MAX, rawBlockHeader, rawFrameHeader } from './raw-zstd.js';
 
 export interface VolumeWriteSpec {
   /** The temp file to create (it must not exist); the caller renames it into place. */
@@ -15,6 +16,9 @@ export interface VolumeWriteSpec {
 }
 
 const OUT_CHUNK = zstd.cStreamOutSize();
+const EMPTY = Buffer.alloc(0);
+/** Written bytes between early flushes: the disk writes a volume while it is still being packed. */
+const FLUSH_EVERY = 128 << 20;
 const ZSTD_JOB_SIZE = 4 << 20;
 
 /**
@@ -28,6 +32,10 @@ export class VolumeWriteJob {
   private readonly cctx: InstanceType<typeof zstd.CCtx> | undefined;
   private readonly out: Buffer | undefined;
   private bytes = 0;
+  /** What the file is in the middle of: a compressed frame, a raw frame, or between frames. */
+  private mode: 'compressed' | 'raw' | 'none' = 'none';
+  private flushedAt = 0;
+  private flushing: Promise<void> | undefined;
 
   constructor(private readonly spec: VolumeWriteSpec) {
     try {
@@ -50,20 +58,39 @@ export class VolumeWriteJob {
     }
   }
 
-  write(chunk: Buffer): void {
-    if (this.cctx) this.compress(this.cctx, this.out as Buffer, chunk, zstd.EndDirective.continue);
-    else this.emit(chunk);
+  /** Tar bytes; `raw` ones (a blob that does not compress) go into raw zstd blocks instead of the compressor. */
+  write(chunk: Buffer, raw = false): void {
+    const cctx = this.cctx;
+    if (!cctx) return this.emit(chunk);
+    if (raw) {
+      if (this.mode === 'compressed') this.compress(cctx, this.out as Buffer, EMPTY, zstd.EndDirective.end);
+      if (this.mode !== 'raw') this.emit(rawFrameHeader());
+      this.mode = 'raw';
+      const pieces: Buffer[] = [];
+      for (let at = 0; at < chunk.length; at += RAW_BLOCK_MAX) {
+        const block = chunk.subarray(at, at + RAW_BLOCK_MAX);
+        pieces.push(rawBlockHeader(block.length, false), block);
+      }
+      this.emitAll(pieces);
+      return;
+    }
+    this.endRawFrame();
+    this.mode = 'compressed';
+    this.compress(cctx, this.out as Buffer, chunk, zstd.EndDirective.continue);
   }
 
-  /** Ends the compressed frame, fsyncs and closes the file; the size and hex sha256 of what was written. */
-  finish(): { size: number; sha256: string } {
-    if (this.cctx) this.compress(this.cctx, this.out as Buffer, Buffer.alloc(0), zstd.EndDirective.end);
+  /** Ends the last frame, fsyncs and closes the file; the size and hex sha256 of what was written. */
+  async finish(): Promise<{ size: number; sha256: string }> {
+    this.endRawFrame();
+    if (this.cctx && this.mode === 'compressed') this.compress(this.cctx, this.out as Buffer, EMPTY, zstd.EndDirective.end);
+    await this.flushing;
     try {
       fsyncSync(this.fd);
     } catch (err) {
       throw fsError(err, this.spec.tmp, `writing volume ${this.spec.name}`);
+    } finally {
+      this.close();
     }
-    this.close();
     return { size: this.bytes, sha256: this.hash.digest('hex') };
   }
 
@@ -85,8 +112,47 @@ export class VolumeWriteJob {
     }
   }
 
+  private endRawFrame(): void {
+    if (this.mode !== 'raw') return;
+    this.emit(rawBlockHeader(0, true));
+    this.mode = 'none';
+  }
+
+  /** Several pieces in order, hashed, with one system call where the kernel takes them all. */
+  private emitAll(pieces: Buffer[]): void {
+    let total = 0;
+    for (const piece of pieces) {
+      this.hash.update(piece);
+      total += piece.length;
+    }
+    let written: number;
+    try {
+      written = writevSync(this.fd, pieces);
+    } catch (err) {
+      throw fsError(err, this.spec.tmp, `writing volume ${this.spec.name}`);
+    }
+    this.bytes += written;
+    // A short write (rare on regular files) is finished piece by piece, without hashing twice.
+    for (let skip = written, i = 0; i < pieces.length && written < total; i++) {
+      const piece = pieces[i] as Buffer;
+      if (skip >= piece.length) {
+        skip -= piece.length;
+        continue;
+      }
+      this.writeOut(piece.subarray(skip));
+      written += piece.length - skip;
+      skip = 0;
+    }
+    this.afterWrite();
+  }
+
   private emit(data: Buffer): void {
     this.hash.update(data);
+    this.writeOut(data);
+    this.afterWrite();
+  }
+
+  private writeOut(data: Buffer): void {
     let done = 0;
     try {
       while (done < data.length) done += writeSync(this.fd, data, done, data.length - done);
@@ -94,5 +160,18 @@ export class VolumeWriteJob {
       throw fsError(err, this.spec.tmp, `writing volume ${this.spec.name}`);
     }
     this.bytes += data.length;
+  }
+
+  private afterWrite(): void {
+    if (this.bytes - this.flushedAt >= FLUSH_EVERY && !this.flushing) this.flushEarly();
+  }
+
+  /** Starts writing back what is written so far, on the thread pool; finish's fsync then has less to wait for. */
+  private flushEarly(): void {
+    this.flushedAt = this.bytes;
+    // A failure here is only a lost head start: finish's own fsync reports any real one.
+    this.flushing = new Promise<void>((resolve) => fdatasync(this.fd, () => resolve())).then(() => {
+      this.flushing = undefined;
+    });
   }
 }

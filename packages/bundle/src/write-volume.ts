@@ -58,7 +58,7 @@ export async function writeVolume(o: WriteVolumeOptions): Promise<WrittenVolume>
   let sink;
   try {
     sink = openVolumeSink({ tmp, name, compression: o.compression, ...zstd }, o.offThread ?? planned >= OFF_THREAD_MIN_BYTES);
-    const packer = new TarPacker(sink, o.onProgress);
+    const packer = new TarPacker(sink, o.onProgress, o.compression === 'zstd');
     await packEntries(o, packer, parts);
     const written = await sink.finish();
     failpoint('bundle:volume-data-written');

@@ -1,5 +1,5 @@
 import { createHash, createCipheriv } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { sha256Hex, type Digest } from '@airlock/core';
@@ -61,9 +61,18 @@ export interface PackedBundle {
 }
 
 /** Plans, writes every volume of `contents` into `dir` and returns the matching (validated) manifest. */
-export async function packBundle(dir: string, contents: Buffer[], o: { compression: Compression; maxVolumeSize: number; threads?: number }): Promise<PackedBundle> {
+export async function packBundle(dir: string, contents: Buffer[], o: { compression: Compression; maxVolumeSize: number; threads?: number; fromFiles?: boolean }): Promise<PackedBundle> {
   const blobs = new Map(contents.map((b) => [digestOf(b), b]));
   const list = [...blobs].map(([digest, b]) => ({ digest, size: b.length }));
+  // fromFiles: the writer reads each blob from a file by path, as export does for local sources.
+  const files = new Map<Digest, string>();
+  if (o.fromFiles) {
+    await mkdir(join(dir, 'sources'), { recursive: true });
+    for (const [digest, b] of blobs) {
+      files.set(digest, join(dir, 'sources', digest.slice(7)));
+      await writeFile(files.get(digest)!, b);
+    }
+  }
   const plan = planVolumes(list, o);
   const written: WrittenVolume[] = [];
   for (const volume of plan) {
@@ -72,6 +81,7 @@ export async function packBundle(dir: string, contents: Buffer[], o: { compressi
         dir, bundleId: ID, channel: CHANNEL, sequence: SEQUENCE, number: volume.number, compression: o.compression,
         threads: o.threads ?? 1, entries: volume.entries,
         open: async (digest, offset, length) => chunked(blobs.get(digest)!.subarray(offset, offset + length)),
+        ...(o.fromFiles ? { pathOf: (digest: Digest) => files.get(digest) } : {}),
         expectedDigest: (digest) => digest,
       }),
     );
