@@ -12,14 +12,33 @@ const USTAR_MAGIC = Buffer.from('ustar\0', 'latin1');
  * so the same content always packs to the same bytes.
  */
 export function encodeTarHeader(name: string, size: number): Buffer {
+  const block = Buffer.alloc(TAR_BLOCK);
+  writeTarHeader(block, 0, name, size);
+  return block;
+}
+
+/**
+ * encodeTarHeader into `dest` at `offset` (zeroed or not): the fixed fields come from a template
+ * whose checksum is known, so a volume of 100,000 small blobs does not sum 100,000 whole blocks.
+ */
+export function writeTarHeader(dest: Buffer, offset: number, name: string, size: number): void {
   if (!/^[\x21-\x7e]+$/.test(name) || name.length >= NAME_LENGTH) throw new AirlockError('INTERNAL', `tar entry name ${JSON.stringify(name)} does not fit a ustar header`);
   if (!Number.isSafeInteger(size) || size < 0 || size > TAR_MAX_ENTRY_SIZE) throw new AirlockError('INTERNAL', `tar entry size ${size} does not fit a ustar header`);
+  TEMPLATE.copy(dest, offset);
+  let sum = TEMPLATE_SUM;
+  dest.write(name, offset + NAME, 'latin1');
+  sum += byteSum(dest, offset + NAME, name.length);
+  dest.write(`${size.toString(8).padStart(11, '0')}\0`, offset + SIZE, 'latin1');
+  sum += byteSum(dest, offset + SIZE, 12);
+  dest.write(`${sum.toString(8).padStart(6, '0')}\0 `, offset + CHKSUM, 'latin1');
+}
+
+/** Every fixed field of encodeTarHeader, name and size left zero, checksum field as spaces. */
+const TEMPLATE = (() => {
   const block = Buffer.alloc(TAR_BLOCK);
-  block.write(name, NAME, 'latin1');
   writeOctal(block, MODE, 8, 0o644);
   writeOctal(block, UID, 8, 0);
   writeOctal(block, GID, 8, 0);
-  writeOctal(block, SIZE, 12, size);
   writeOctal(block, MTIME, 12, 0);
   block.write('0', TYPEFLAG, 'latin1');
   USTAR_MAGIC.copy(block, MAGIC);
@@ -27,9 +46,14 @@ export function encodeTarHeader(name: string, size: number): Buffer {
   writeOctal(block, DEVMAJOR, 8, 0);
   writeOctal(block, DEVMINOR, 8, 0);
   block.fill(0x20, CHKSUM, CHKSUM + 8);
-  const sum = checksum(block);
-  block.write(`${sum.toString(8).padStart(6, '0')}\0 `, CHKSUM, 'latin1');
   return block;
+})();
+const TEMPLATE_SUM = byteSum(TEMPLATE, 0, TAR_BLOCK);
+
+function byteSum(buf: Buffer, start: number, length: number): number {
+  let sum = 0;
+  for (let i = start; i < start + length; i++) sum += buf[i] as number;
+  return sum;
 }
 
 export interface TarHeader {

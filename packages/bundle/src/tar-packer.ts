@@ -2,9 +2,10 @@ import type { Hash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { AirlockError, asAirlockError } from '@airlock/core';
-import { encodeTarHeader } from './tar-header.js';
-import { TAR_END_OF_ARCHIVE, tarPadding } from './tar-layout.js';
+import { encodeTarHeader, writeTarHeader } from './tar-header.js';
+import { TAR_BLOCK, TAR_END_OF_ARCHIVE, tarPadding } from './tar-layout.js';
 import { looksIncompressible, RAW_MIN_BYTES, RAW_SAMPLE_BYTES } from './raw-zstd.js';
+import type { ReadAhead } from './read-ahead.js';
 import type { VolumeSink } from './volume-io.js';
 
 const ZEROS = Buffer.alloc(64 * 1024);
@@ -34,7 +35,13 @@ export class TarPacker {
 
   /** Header, the data `body` writes (exactly `size` bytes), then padding. */
   async entry(name: string, size: number, body: () => Promise<void>): Promise<void> {
-    await this.bytes(encodeTarHeader(name, size));
+    const buffer = await this.room();
+    if (buffer.length - this.fill >= TAR_BLOCK) {
+      writeTarHeader(buffer, this.fill, name, size);
+      this.fill += TAR_BLOCK;
+    } else {
+      await this.bytes(encodeTarHeader(name, size));
+    }
     await body();
     await this.zeros(tarPadding(size));
   }
@@ -108,6 +115,15 @@ export class TarPacker {
       this.fill = 0;
     }
     this.raw = raw;
+  }
+
+  /** The next file of a read-ahead (`length` bytes, as planned), hashed as it is laid out. */
+  async fileAhead(ahead: ReadAhead, hash: Hash): Promise<void> {
+    await ahead.next(async (piece) => {
+      hash.update(piece);
+      await this.bytes(piece);
+      this.onProgress?.(piece.length);
+    });
   }
 
   /** Exactly `length` bytes of `stream`, hashed as read; a stream that gives more or fewer is refused. */

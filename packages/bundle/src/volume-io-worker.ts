@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { AirlockError, errorForTransfer, type JobMessage } from '@airlock/core';
+import { ReadAheadJob, type AheadFile } from './read-ahead-job.js';
 import { VolumeReadJob, type VolumeReadSpec } from './volume-read-job.js';
 import { VolumeWriteJob, type VolumeWriteSpec } from './volume-write-job.js';
 
@@ -25,7 +26,16 @@ interface WriteRun {
   job: VolumeWriteJob;
 }
 
-const runs = new Map<number, ReadRun | WriteRun>();
+interface AheadRun {
+  kind: 'ahead';
+  job: ReadAheadJob;
+  free: ArrayBuffer[];
+  allocated: number;
+  max: number;
+  chunk: number;
+}
+
+const runs = new Map<number, ReadRun | WriteRun | AheadRun>();
 
 port.on('message', (m: JobMessage) => {
   try {
@@ -44,8 +54,13 @@ function handle(m: JobMessage): void {
       pump(m.job);
       return;
     }
+    case 'ahead': {
+      runs.set(m.job, { kind: 'ahead', job: new ReadAheadJob(m.files as AheadFile[]), free: [], allocated: 0, max: m.buffers as number, chunk: m.chunk as number });
+      pump(m.job);
+      return;
+    }
     case 'release':
-      if (run?.kind === 'read') {
+      if (run?.kind === 'read' || run?.kind === 'ahead') {
         run.free.push(m.buffer as ArrayBuffer);
         pump(m.job);
       }
@@ -79,6 +94,7 @@ function handle(m: JobMessage): void {
 
 function pump(id: number): void {
   const run = runs.get(id);
+  if (run?.kind === 'ahead') return pumpAhead(id, run);
   if (run?.kind !== 'read') return;
   for (;;) {
     let buffer = run.free.pop();
@@ -94,6 +110,33 @@ function pump(id: number): void {
       const sha256 = run.job.sha256();
       end(id);
       port?.postMessage({ job: id, type: 'end', sha256 });
+      return;
+    }
+  }
+}
+
+function pumpAhead(id: number, run: AheadRun): void {
+  for (;;) {
+    let buffer = run.free.pop();
+    if (!buffer && run.allocated < run.max) {
+      buffer = new ArrayBuffer(run.chunk);
+      run.allocated++;
+    }
+    if (!buffer) return;
+    const filled = run.job.fill(Buffer.from(buffer));
+    if (filled.error !== undefined) {
+      // What was read before the failing file still goes out first, then the failure with its index.
+      const index = run.job.current;
+      if (filled.length > 0) port?.postMessage({ job: id, type: 'chunk', buffer, length: filled.length }, [buffer]);
+      end(id);
+      port?.postMessage({ job: id, type: 'error', index, error: errorForTransfer(filled.error, 'IO_ERROR', 'a file could not be read') });
+      return;
+    }
+    if (filled.length > 0) port?.postMessage({ job: id, type: 'chunk', buffer, length: filled.length }, [buffer]);
+    else run.free.push(buffer);
+    if (filled.finished) {
+      end(id);
+      port?.postMessage({ job: id, type: 'end' });
       return;
     }
   }

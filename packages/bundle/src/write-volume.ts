@@ -9,6 +9,8 @@ import {
 import type { BlobPart, Compression } from './manifest-types.js';
 import { blobEntryName, volumeFileName } from './names.js';
 import type { PlannedEntry } from './plan-volumes.js';
+import { READ_AHEAD_MAX_BYTES, READ_AHEAD_MIN_FILES, ReadAhead } from './read-ahead.js';
+import type { AheadFile } from './read-ahead-job.js';
 import { TarPacker } from './tar-packer.js';
 import { OFF_THREAD_MIN_BYTES, openVolumeSink } from './volume-io.js';
 import { encodeVolumeJson } from './volume-json.js';
@@ -89,18 +91,41 @@ async function packEntries(o: WriteVolumeOptions, packer: TarPacker, parts: Writ
   });
   await packer.start();
   await packer.entry('volume.json', volumeJson.length, async () => packer.bytes(volumeJson));
-  for (const planned of o.entries) {
-    const name = blobEntryName(planned.digest, planned.part?.index);
-    const hash = createHash('sha256');
-    await packer.entry(name, planned.size, () => packSource(o, packer, planned, name, hash));
-    const digest: Digest = `sha256:${hash.digest('hex')}`;
-    if (planned.part) {
-      parts.push({ blob: planned.digest, index: planned.part.index, offset: planned.part.offset, size: planned.size, digest });
-    } else if (!digestsEqual(digest, o.expectedDigest(planned.digest))) {
-      throw new AirlockError('DIGEST_MISMATCH', `blob ${planned.digest} read back as ${digest} while packing; its source changed or is damaged, fetch it again`);
+  const ahead = readAheadFor(o);
+  try {
+    for (const planned of o.entries) {
+      const name = blobEntryName(planned.digest, planned.part?.index);
+      const hash = createHash('sha256');
+      await packer.entry(name, planned.size, () => (ahead?.has(planned) ? packer.fileAhead(ahead.reader, hash) : packSource(o, packer, planned, name, hash)));
+      checkPacked(o, planned, `sha256:${hash.digest('hex')}`, parts);
     }
+  } finally {
+    ahead?.reader.close();
   }
   await packer.end();
+}
+
+/** Small files are read on a thread of their own, in plan order, when there are enough of them. */
+function readAheadFor(o: WriteVolumeOptions): { reader: ReadAhead; has(e: PlannedEntry): boolean } | undefined {
+  const small = new Set<PlannedEntry>();
+  const files: AheadFile[] = [];
+  for (const e of o.entries) {
+    const path = e.size <= READ_AHEAD_MAX_BYTES ? o.pathOf?.(e.digest) : undefined;
+    if (path === undefined) continue;
+    small.add(e);
+    files.push({ path, offset: e.part?.offset ?? 0, length: e.size });
+  }
+  if (files.length < READ_AHEAD_MIN_FILES) return undefined;
+  return { reader: new ReadAhead(files), has: (e) => small.has(e) };
+}
+
+/** A part's digest is recorded (the manifest will list it); a whole blob must be what was planned. */
+function checkPacked(o: WriteVolumeOptions, planned: PlannedEntry, digest: Digest, parts: WrittenVolume['parts']): void {
+  if (planned.part) {
+    parts.push({ blob: planned.digest, index: planned.part.index, offset: planned.part.offset, size: planned.size, digest });
+  } else if (!digestsEqual(digest, o.expectedDigest(planned.digest))) {
+    throw new AirlockError('DIGEST_MISMATCH', `blob ${planned.digest} read back as ${digest} while packing; its source changed or is damaged, fetch it again`);
+  }
 }
 
 /** The bytes of one entry, hashed on the way, refusing a source of the wrong length. */

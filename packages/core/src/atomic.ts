@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
+import { constants, linkSync } from 'node:fs';
 import { copyFile, link, mkdir, open, rename, rm, stat, symlink, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { AirlockError, asAirlockError } from './errors.js';
@@ -97,13 +97,24 @@ export async function commitPlaced(tmp: string, target: string): Promise<void> {
 
 /** Hardlinks `from` to `to`; copies when a hardlink is impossible (another filesystem, or links not allowed). */
 export async function linkOrCopy(from: string, to: string): Promise<'link' | 'copy'> {
-  await ensureDir(dirname(to));
+  // Publishing makes one link per file, often a hundred thousand: the first try is one plain
+  // system call; the parent directory is made only when it turns out to be missing.
+  let code: string | undefined;
   try {
-    await link(from, to);
+    linkSync(from, to);
     return 'link';
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'EMLINK' && code !== 'ENOTSUP') throw fsError(err, to, `linking it to ${from}`);
+    code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') await ensureDir(dirname(to));
+    else if (!LINK_REFUSED.has(code ?? '')) throw fsError(err, to, `linking it to ${from}`);
+  }
+  if (code === 'ENOENT') {
+    try {
+      await link(from, to);
+      return 'link';
+    } catch (err) {
+      if (!LINK_REFUSED.has((err as NodeJS.ErrnoException).code ?? '')) throw fsError(err, to, `linking it to ${from}`);
+    }
   }
   try {
     await copyFile(from, to, constants.COPYFILE_EXCL);
@@ -115,6 +126,9 @@ export async function linkOrCopy(from: string, to: string): Promise<'link' | 'co
     throw fsError(err, to, `copying ${from} (it cannot be hardlinked there)`);
   }
 }
+
+/** Why a hardlink cannot be made where a copy still can. */
+const LINK_REFUSED = new Set(['EXDEV', 'EPERM', 'EMLINK', 'ENOTSUP']);
 
 /** Points the symlink `linkPath` at `target` atomically: a temp symlink renamed over the old one. */
 export async function replaceSymlink(linkPath: string, target: string): Promise<void> {

@@ -32,15 +32,26 @@ export async function publishFiles(catalog: FilesCatalog, ctx: PublishContext): 
     await removeTree(root);
     await ensureDir(root, IMPLICIT_DIR_MODE);
     const dirs = entries.filter((e): e is DirEntry => e.type === 'dir').sort((a, b) => depth(a.path) - depth(b.path));
-    for (const dir of dirs) await ensureDir(join(root, dir.path), 0o700);
+    const made = new Set<string>([root]);
+    // Each directory is made once, however many files it holds.
+    const parentOf = async (dest: string): Promise<void> => {
+      const parent = dirname(dest);
+      if (made.has(parent)) return;
+      await ensureDir(parent, IMPLICIT_DIR_MODE);
+      made.add(parent);
+    };
+    for (const dir of dirs) {
+      await ensureDir(join(root, dir.path), 0o700);
+      made.add(join(root, dir.path));
+    }
     for (const entry of entries) {
       const dest = join(root, entry.path);
       if (entry.type === 'file') {
-        await ensureDir(dirname(dest), IMPLICIT_DIR_MODE);
+        await parentOf(dest);
         await ctx.vault.place(entry.digest, dest, entry.mode & PUBLISHED_MODE_MASK);
         task.advance(1);
       } else if (entry.type === 'symlink') {
-        await ensureDir(dirname(dest), IMPLICIT_DIR_MODE);
+        await parentOf(dest);
         await symlink(entry.target, dest);
         task.advance(1);
       }

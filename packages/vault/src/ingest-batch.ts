@@ -3,6 +3,7 @@ import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, write, 
 import { dirname } from 'node:path';
 import { AirlockError, digestsEqual, failpoint, fsError, fsyncDir, type Digest } from '@airlock/core';
 import { fsyncPath, Throttle } from './fsync-queue.js';
+import { syncFilesystem } from './sync-filesystem.js';
 import type { VaultLayout } from './vault-layout.js';
 import { BLOB_MODE } from './verified-write.js';
 
@@ -37,15 +38,24 @@ interface Pending {
   tmp: string;
   target: string;
   size: number;
-  synced: Promise<void>;
+  /** Its writes are done and the file closed. */
+  written: Promise<void>;
+  /** Its own fsync, started early for a large blob; small ones are made durable together at commit. */
+  synced: Promise<void> | undefined;
 }
+
+/** A blob this large has its fsync started as soon as it verified, overlapping the reading of the next ones. */
+const EARLY_FSYNC_MIN = 1 << 20;
+/** From this many files to make durable at once, one filesystem sync beats an fsync each. */
+const SYNCFS_MIN = 64;
 
 /**
  * Stores many verified blobs with few waits on the disk. Each blob is hashed while it is written to
- * its own temp file; once verified, its fsync starts in the background while the next blob is
- * read. A commit waits for those fsyncs, renames the files into place, then fsyncs each directory
- * once: a blob reaches its final path only verified and durable, and a crash leaves temp files
- * that the next run removes. Call `commit` before recording the blobs anywhere.
+ * its own temp file; once verified, a large one's fsync starts in the background while the next
+ * blob is read. A commit makes the rest durable (one filesystem sync for many small files, else an
+ * fsync each, in parallel), renames the files into place, then makes the renames durable (one sync,
+ * or an fsync per directory): a blob reaches its final path only verified and durable, and a crash
+ * leaves temp files that the next run removes. Call `commit` before recording the blobs anywhere.
  */
 export class IngestBatch {
   private pending: Pending[] = [];
@@ -55,7 +65,15 @@ export class IngestBatch {
   private readonly throttle = new Throttle(FSYNC_CONCURRENCY);
   private added = 0;
 
-  constructor(private readonly layout: VaultLayout) {}
+  /**
+   * `indexed`: the site's blob index. A blob it does not list is written without first asking the
+   * filesystem whether it is there (one system call less per blob); should it be there after all
+   * (a crash came between storing and indexing it), the verified copy replaces an identical file.
+   */
+  constructor(
+    private readonly layout: VaultLayout,
+    private readonly indexed?: (digest: Digest) => boolean,
+  ) {}
 
   /** Blobs (and parts) this batch moved into the vault so far. */
   get addedCount(): number {
@@ -64,13 +82,13 @@ export class IngestBatch {
 
   /** A whole blob: stored under its digest unless already there. */
   async blob(e: BatchEntry): Promise<BlobSink> {
-    return this.entry(e, this.layout.blobPath(e.digest), false);
+    return this.entry(e, this.layout.blobPath(e.digest), false, this.indexed?.(e.digest) ?? true);
   }
 
   /** One part of a split blob, stored under its own digest unless the part or the whole blob is there. */
   async part(blob: Digest, e: BatchEntry): Promise<BlobSink> {
     const whole = existsSync(this.layout.blobPath(blob));
-    return this.entry(e, this.layout.partPath(blob, e.digest), whole);
+    return this.entry(e, this.layout.partPath(blob, e.digest), whole, true);
   }
 
   /** Waits for the fsyncs, moves every verified file into place and makes the renames durable. */
@@ -80,7 +98,10 @@ export class IngestBatch {
     this.pendingBytes = 0;
     if (batch.length === 0) return;
     try {
-      await Promise.all(batch.map((p) => p.synced));
+      await Promise.all(batch.map((p) => p.synced ?? p.written));
+      const unsynced = batch.filter((p) => p.synced === undefined);
+      const together = unsynced.length >= SYNCFS_MIN && (await syncFilesystem(this.layout.root));
+      if (!together) await Promise.all(unsynced.map((p) => this.throttle.run(() => fsyncPath(p.tmp))));
     } catch (err) {
       this.removeTemps(batch);
       throw err;
@@ -101,7 +122,9 @@ export class IngestBatch {
       this.added++;
       failpoint('vault:renamed');
     }
-    await Promise.all([...dirs].map((dir) => this.throttle.run(() => fsyncDir(dir))));
+    if (!(dirs.size >= SYNCFS_MIN && (await syncFilesystem(this.layout.root)))) {
+      await Promise.all([...dirs].map((dir) => this.throttle.run(() => fsyncDir(dir))));
+    }
     failpoint('vault:after-commit');
   }
 
@@ -113,9 +136,9 @@ export class IngestBatch {
     this.removeTemps(batch);
   }
 
-  private async entry(e: BatchEntry, target: string, alreadyWhole: boolean): Promise<BlobSink> {
+  private async entry(e: BatchEntry, target: string, alreadyWhole: boolean, mayExist: boolean): Promise<BlobSink> {
     if (this.pending.length >= COMMIT_EVERY_ENTRIES || this.pendingBytes >= COMMIT_EVERY_BYTES) await this.commit();
-    if (alreadyWhole || this.targets.has(target) || existsSync(target)) return PRESENT;
+    if (alreadyWhole || this.targets.has(target) || (mayExist && existsSync(target))) return PRESENT;
     const tmp = this.layout.newTempPath();
     let fd: number;
     try {
@@ -123,8 +146,8 @@ export class IngestBatch {
     } catch (err) {
       throw fsError(err, tmp, `storing ${e.label} in the vault`);
     }
-    return new TempSink(e, fd, tmp, (synced) => {
-      this.pending.push({ tmp, target, size: e.size, synced });
+    return new TempSink(e, fd, tmp, (written, synced) => {
+      this.pending.push({ tmp, target, size: e.size, written, synced });
       this.pendingBytes += e.size;
       this.targets.add(target);
     }, this.throttle);
@@ -159,7 +182,7 @@ class TempSink implements BlobSink {
     private readonly e: BatchEntry,
     private readonly fd: number,
     private readonly tmp: string,
-    private readonly onVerified: (synced: Promise<void>) => void,
+    private readonly onVerified: (written: Promise<void>, synced: Promise<void> | undefined) => void,
     private readonly throttle: Throttle,
   ) {}
 
@@ -190,10 +213,12 @@ class TempSink implements BlobSink {
     if (this.bytes !== size) throw this.fail(new AirlockError('SIZE_MISMATCH', `${label} has ${this.bytes} bytes, expected ${size}`, { details: { label, expected: size, actual: this.bytes } }));
     const actual: Digest = `sha256:${this.hash.digest('hex')}`;
     if (!digestsEqual(actual, digest)) throw this.fail(new AirlockError('DIGEST_MISMATCH', `${label} has digest ${actual}, expected ${digest}`, { details: { label, expected: digest, actual } }));
-    const synced = this.written().then(() => this.throttle.run(() => fsyncPath(this.tmp)));
+    const written = this.written();
+    const synced = size >= EARLY_FSYNC_MIN ? written.then(() => this.throttle.run(() => fsyncPath(this.tmp))) : undefined;
     // Awaited by commit; a failure before then must not surface as an unhandled rejection.
-    synced.catch(() => undefined);
-    this.onVerified(synced);
+    written.catch(() => undefined);
+    synced?.catch(() => undefined);
+    this.onVerified(written, synced);
     return 'added';
   }
 

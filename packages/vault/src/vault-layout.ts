@@ -4,9 +4,16 @@ import { AirlockError, digestHex, isDigest, type Digest } from '@airlock/core';
 
 const TEMP_NAME_RE = /^(\d+)-[0-9a-f]+\.tmp$/;
 
-/** The name of a temp file owned by process `pid`, so a later run can tell live writes from crash leftovers. */
+let tempPrefix: string | undefined;
+let tempCounter = 0;
+
+/**
+ * The name of a temp file owned by process `pid`, so a later run can tell live writes from crash
+ * leftovers: random once per process, then counted (a volume of 100,000 small blobs makes as many).
+ */
 export function tempName(pid: number): string {
-  return `${pid}-${randomBytes(8).toString('hex')}.tmp`;
+  tempPrefix ??= randomBytes(8).toString('hex');
+  return `${pid}-${tempPrefix}${(tempCounter++).toString(16).padStart(8, '0')}.tmp`;
 }
 
 /** The owning process id of a temp file name, or null when the name is not one the vault makes. */

@@ -1,7 +1,7 @@
 import { failpoint, isLocalFailure, type Digest, type ErrorCode, type Progress } from '@airlock/core';
 import { readVolume, type Manifest } from '@airlock/bundle';
 import type { SiteState } from '@airlock/state';
-import type { Vault } from '@airlock/vault';
+import type { IngestBatch, Vault } from '@airlock/vault';
 import { runVolumeTask } from '../volume-task.js';
 import { reopenVolumesOf } from './reopen-volumes.js';
 import type { PresentVolume } from './volume-files.js';
@@ -49,7 +49,7 @@ export async function ingestVolumes(
       continue;
     }
     const failure = await runVolumeTask(progress, `importing ${volume.name}`, volume, async (advance) => {
-      const added = await ingestVolume(manifest, volume, path, vault, advance, (stored) => {
+      const added = await ingestVolume(manifest, volume, path, vault.batch((digest) => state.hasBlob(digest)), advance, (stored) => {
         failpoint('import:volume-read');
         state.recordVolumeIngested(manifestSha256, volume.number, stored);
         failpoint('import:volume-recorded');
@@ -72,11 +72,10 @@ async function ingestVolume(
   manifest: Manifest,
   volume: Manifest['volumes'][number],
   path: string,
-  vault: Vault,
+  batch: IngestBatch,
   advance: (bytes: number) => void,
   record: (stored: Array<{ digest: Digest; size: number }>) => void,
 ): Promise<{ blobs: number; bytes: number }> {
-  const batch = vault.batch();
   // Every whole blob this volume holds, new or already stored, is indexed with the volume.
   const stored: Array<{ digest: Digest; size: number }> = [];
   let blobs = 0;
