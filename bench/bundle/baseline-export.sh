@@ -3,10 +3,10 @@
 #   sha256sum of every payload file → tar (| zstd -3 -T2) → sha256sum of the archive.
 # With HASHER openssl, `openssl dgst -sha256 -r` does the hashing instead (same output format):
 # coreutils sha256sum has no SHA-NI code path, OpenSSL does, so this is the faster-hashing variant.
-# Usage: baseline-export.sh PAYLOAD_DIR OUT_DIR zstd|none [sha256sum|openssl]
+# Usage: baseline-export.sh PAYLOAD_DIR OUT_DIR zstd|none [openssl|sha256sum]
 #        (stage times go to $STAGES when set)
 set -euo pipefail
-payload=$1 out=$2 compression=$3 hasher=${4:-sha256sum} stages=${STAGES:-/dev/null}
+payload=$1 out=$2 compression=$3 hasher=${4:-openssl} stages=${STAGES:-/dev/null}
 case "$hasher" in
   sha256sum) hash=(sha256sum) ;;
   openssl) hash=(openssl dgst -sha256 -r) ;;

@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
 # The standard-tool way to unpack a checksummed archive, timed stage by stage:
-#   sha256sum -c of the archive → zstd -dc | tar -x → sha256sum -c of the extracted files.
-# With HASHER openssl, `openssl dgst -sha256 -r` recomputes the digests and they are compared
-# with the lists (openssl has no -c); see baseline-export.sh for why this variant exists.
-# Usage: baseline-import.sh ARCHIVE_DIR DEST_DIR [sha256sum|openssl]
-#        (ARCHIVE_DIR as baseline-export.sh made it; stage times go to $STAGES when set)
+#   check the archive's digest → [zstd -dc |] tar -x → check the extracted files' digests.
+# With HASHER openssl (the default), `openssl dgst -sha256 -r` recomputes the digests and they are
+# compared with the lists (openssl has no -c); with sha256sum, `sha256sum -c` checks them.
+# Usage: baseline-import.sh ARCHIVE_DIR DEST_DIR [openssl|sha256sum]
+#        (ARCHIVE_DIR as baseline-export.sh made it, payload.tar.zst or payload.tar; stage times go to $STAGES when set)
 set -euo pipefail
-archive_dir=$1 dest=$2 hasher=${3:-sha256sum} stages=${STAGES:-/dev/null}
+archive_dir=$1 dest=$2 hasher=${3:-openssl} stages=${STAGES:-/dev/null}
 mkdir -p "$dest"
+archive=payload.tar.zst
+[ -f "$archive_dir/$archive" ] || archive=payload.tar
 
 check_archive() {
   if [ "$hasher" = sha256sum ]; then
-    (cd "$archive_dir" && sha256sum -c --quiet payload.tar.zst.sha256)
+    (cd "$archive_dir" && sha256sum -c --quiet "$archive.sha256")
   else
-    [ "$(openssl dgst -sha256 -r "$archive_dir/payload.tar.zst" | cut -d' ' -f1)" = "$(cut -d' ' -f1 "$archive_dir/payload.tar.zst.sha256")" ] \
-      || { echo "payload.tar.zst: checksum mismatch" >&2; return 1; }
+    [ "$(openssl dgst -sha256 -r "$archive_dir/$archive" | cut -d' ' -f1)" = "$(cut -d' ' -f1 "$archive_dir/$archive.sha256")" ] \
+      || { echo "$archive: checksum mismatch" >&2; return 1; }
   fi
 }
 
@@ -32,7 +34,11 @@ check_files() {
 t0=$EPOCHREALTIME
 check_archive
 t1=$EPOCHREALTIME
-zstd -q -dc "$archive_dir/payload.tar.zst" | tar -xf - -C "$dest"
+if [ "$archive" = payload.tar.zst ]; then
+  zstd -q -dc "$archive_dir/$archive" | tar -xf - -C "$dest"
+else
+  tar -xf "$archive_dir/$archive" -C "$dest"
+fi
 t2=$EPOCHREALTIME
 check_files
 t3=$EPOCHREALTIME

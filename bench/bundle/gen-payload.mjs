@@ -6,7 +6,9 @@
 // hundred files with log-uniform sizes (4 KiB .. 16 MiB before scaling) and some tiny ones,
 // spread over nested directories. Sizes and layout are reproducible from --seed; content is not
 // (random bytes come from the OS), which does not matter for throughput.
-// Usage: gen-payload.mjs --kind incompressible|compressible --out DIR [--bytes N] [--seed S]
+//   small-files:    --count files (default 100000) of --file-size bytes (default 4096) of random
+//                   bytes in 100 directories; --bytes is ignored
+// Usage: gen-payload.mjs --kind incompressible|compressible|small-files --out DIR [--bytes N] [--seed S]
 import { randomFillSync } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -17,8 +19,26 @@ const args = Object.fromEntries(
 const kind = args.kind;
 const out = args.out;
 const total = Number(args.bytes ?? 2 * 1024 ** 3);
+if (kind === 'small-files' && out) {
+  const count = Number(args.count ?? 100000);
+  const size = Number(args['file-size'] ?? 4096);
+  const buf = Buffer.alloc(size);
+  for (let i = 0; i < count; i++) {
+    const dir = join(out, `d${String(i % 100).padStart(3, '0')}`);
+    if (i < 100) mkdirSync(dir, { recursive: true });
+    randomFillSync(buf);
+    const fd = openSync(join(dir, `f${String(i).padStart(6, '0')}.bin`), 'wx', 0o644);
+    try {
+      writeSync(fd, buf);
+    } finally {
+      closeSync(fd);
+    }
+  }
+  console.log(`${out}: ${count} files, ${count * size} bytes (small-files)`);
+  process.exit(0);
+}
 if ((kind !== 'incompressible' && kind !== 'compressible') || !out || !Number.isSafeInteger(total) || total < 1 << 20) {
-  console.error('usage: gen-payload.mjs --kind incompressible|compressible --out DIR [--bytes N>=1MiB] [--seed S]');
+  console.error('usage: gen-payload.mjs --kind incompressible|compressible|small-files --out DIR [--bytes N>=1MiB] [--seed S] [--count N --file-size N]');
   process.exit(2);
 }
 

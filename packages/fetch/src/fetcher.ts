@@ -1,9 +1,10 @@
 import type { Fetcher } from '@airlock/core';
-import { EnvHttpProxyAgent } from 'undici';
+import type { Dispatcher } from 'undici';
 import { download } from './download.js';
 import { getBytes } from './get-bytes.js';
 import { Limiter } from './limiter.js';
 import { resolveFetcherOptions, type FetcherOptions } from './options.js';
+import { undici } from './undici.js';
 
 export interface ClosableFetcher extends Fetcher {
   /** Closes idle keep-alive connections; the fetcher must not be used afterwards. */
@@ -16,11 +17,14 @@ export interface ClosableFetcher extends Fetcher {
  */
 export function createFetcher(o: FetcherOptions = {}): ClosableFetcher {
   const options = resolveFetcherOptions(o);
-  const client = { dispatcher: new EnvHttpProxyAgent(), options };
+  let dispatcher: Promise<Dispatcher> | undefined;
+  const client = { dispatcher: () => (dispatcher ??= undici().then((u) => new u.EnvHttpProxyAgent())), options };
   const limiter = new Limiter(options.concurrency);
   return {
     getBytes: (url, opts) => getBytes(client, limiter, url, opts),
     download: (urls, dest, opts) => download(client, limiter, urls, dest, opts),
-    close: () => client.dispatcher.close(),
+    close: async () => {
+      if (dispatcher) await (await dispatcher).close();
+    },
   };
 }

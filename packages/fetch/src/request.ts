@@ -1,9 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { AirlockError } from '@airlock/core';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { parseRetryAfter } from './backoff.js';
 import type { ResolvedFetcherOptions } from './options.js';
 import { isRetryableStatus, TransientError } from './transient.js';
+import { undici } from './undici.js';
 
 export const MAX_REDIRECTS = 5;
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
@@ -19,7 +20,8 @@ export interface OpenResponse {
 }
 
 export interface HttpClient {
-  dispatcher: Dispatcher;
+  /** Made on first use (undici is loaded only then). */
+  dispatcher(): Promise<Dispatcher>;
   options: ResolvedFetcherOptions;
 }
 
@@ -30,11 +32,12 @@ export interface HttpClient {
 export async function openResponse(client: HttpClient, url: string, headers: Record<string, string>): Promise<OpenResponse> {
   let current = parseHttpUrl(url);
   let sending: Record<string, string> = { 'user-agent': client.options.userAgent, ...lowerCaseKeys(headers) };
+  const [{ request }, dispatcher] = await Promise.all([undici(), client.dispatcher()]);
   for (let hop = 0; ; hop++) {
     const res = await request(current, {
       method: 'GET',
       headers: sending,
-      dispatcher: client.dispatcher,
+      dispatcher,
       headersTimeout: client.options.timeoutMs,
       bodyTimeout: client.options.timeoutMs,
     });
