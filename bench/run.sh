@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the benchmarks: every bench/*/run.sh, or only the named ones (`bench/run.sh bundle`).
-# Each writes its own RESULTS.md beside its script.
+# Each writes its own RESULTS.md beside its script; at the end one table of ratios against the
+# fastest baseline of each comparison is printed (bench/summary.mjs, also written to SUMMARY.md).
 set -euo pipefail
 cd "$(dirname "$0")"
 names=("$@")
@@ -11,3 +12,6 @@ for name in "${names[@]}"; do
   echo "== bench/$script"
   bash "$script"
 done
+echo
+echo "== summary (bench/SUMMARY.md)"
+node summary.mjs --markdown SUMMARY.md

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # apt benchmarks (not part of npm test). Builds airlock first (`npx tsc -b tsconfig.build.json`).
-#  1. publish: N (default 10000) small synthetic .debs; airlock (vault ingest + reverify + publish)
-#     vs `aptly repo add` + `aptly publish repo` vs `reprepro includedeb`, same debs, same run,
-#     all three signing their Release with a per-run gpg key.
+#  1. import: N (default 10000) small synthetic .debs exported by airlock from a served, signed
+#     upstream; `airlock import` of that bundle (whole process: verify, vault ingest with fsync,
+#     reverify, publish, sign) vs `aptly repo create` + `repo add` + `publish repo` of the same
+#     debs vs `reprepro includedeb` (context), each signing with a per-run key, APT_BENCH_ROUNDS
+#     rounds (default 3) alternating, each followed by a timed `sync`, load recorded before each.
 #  2. closure over a synthetic 60k-stanza Packages.gz.
-# Writes bench/apt/RESULTS.md.
+# Writes bench/apt/RESULTS.md and results.json.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 count=${APT_BENCH_DEBS:-10000}
+rounds=${APT_BENCH_ROUNDS:-3}
 work=$(mktemp -d)
 server=
 cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
@@ -45,25 +48,30 @@ server=$!
 for _ in $(seq 50); do [ -s "$work/url" ] && break; sleep 0.1; done
 url=$(cat "$work/url")
 
-echo "airlock"
-airlock_json=$(node "$here/airlock-publish.mjs" "$work" "$url" "$work/archive.gpg")
-echo "$airlock_json"
+airlock=(node "$repo/bin/airlock")
+"${airlock[@]}" key generate --name exporter --out "$work/keys" >/dev/null
+cat > "$work/airlock.yaml" <<YAML
+channel: bench
+signing:
+  key: $work/keys/exporter.key
+volumes:
+  maxSize: 1GiB
+sources:
+  - type: apt
+    name: bench
+    url: $url
+    suites: [stable]
+    components: [main]
+    architectures: [amd64]
+    keyring: $work/archive.gpg
+YAML
+echo "airlock export (setup)"
+t=$(now); "${airlock[@]}" --home "$work/export-home" --quiet export -c "$work/airlock.yaml" -o "$work/bundle"; export_s=$(secs "$t" "$(now)")
 sync
 
-echo "aptly"
 cat > "$work/aptly.conf" <<JSON
 { "rootDir": "$work/aptly", "gpgProvider": "gpg", "architectures": ["amd64"] }
 JSON
-aptly -config="$work/aptly.conf" repo create -distribution=stable -component=main bench > /dev/null
-t=$(now)
-aptly -config="$work/aptly.conf" repo add bench "$work/upstream/pool" > /dev/null
-t_add=$(now)
-aptly -config="$work/aptly.conf" publish repo -batch -gpg-key="$keyid" -architectures=amd64 bench > /dev/null
-t_pub=$(now)
-aptly_add=$(secs "$t" "$t_add"); aptly_pub=$(secs "$t_add" "$t_pub"); aptly_total=$(secs "$t" "$t_pub")
-sync
-
-echo "reprepro"
 mkdir -p "$work/reprepro/conf"
 cat > "$work/reprepro/conf/distributions" <<CONF
 Codename: stable
@@ -71,61 +79,46 @@ Architectures: amd64
 Components: main
 SignWith: $keyid
 CONF
-t=$(now)
-find "$work/upstream/pool" -name '*.deb' -print0 | xargs -0 reprepro -b "$work/reprepro" --silent includedeb stable
-reprepro_total=$(secs "$t" "$(now)")
-sync
+
+runs="$work/runs.tsv"
+: > "$runs"
+# timed TOOL ROUND -- COMMAND...: whole process (peak RSS from /usr/bin/time), then a timed sync.
+timed() {
+  local tool=$1 round=$2; shift 3
+  local load; load=$(cut -d' ' -f1 /proc/loadavg)
+  /usr/bin/time -f '%e %M' -o "$work/time.txt" "$@" > "$work/$tool.log" 2>&1 || { echo "$tool failed"; tail -20 "$work/$tool.log"; exit 1; }
+  local s0; s0=$(now); sync; local sync_s; sync_s=$(secs "$s0" "$(now)")
+  read -r secs rss < "$work/time.txt"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$round" "$secs" "$sync_s" "$rss" "$load" >> "$runs"
+  echo "$tool round $round: $secs s (+ sync $sync_s s), peak RSS $((rss / 1024)) MiB, load $load"
+}
+aptly_all() {
+  aptly -config="$work/aptly.conf" repo create -distribution=stable -component=main bench >/dev/null
+  aptly -config="$work/aptly.conf" repo add bench "$work/upstream/pool" >/dev/null
+  aptly -config="$work/aptly.conf" publish repo -batch -gpg-key="$keyid" -architectures=amd64 bench >/dev/null
+}
+export -f aptly_all
+export work keyid
+
+for round in $(seq "$rounds"); do
+  rm -rf "$work/site"; sync
+  "${airlock[@]}" --home "$work/site" --quiet trust add "$work/keys/exporter.pub.asc"
+  timed airlock "$round" -- "${airlock[@]}" --home "$work/site" --quiet import "$work/bundle"
+  if [ "$round" = 1 ]; then
+    # Outside the timing: every deb is published under its pool path, byte for byte.
+    (cd "$work/upstream" && find pool -name '*.deb' | head -200 | while read -r f; do cmp -s "$f" "$work/site/publish/current/apt/bench/$f" || { echo "published $f differs" >&2; exit 1; }; done)
+  fi
+  rm -rf "$work/aptly"; sync
+  timed aptly "$round" -- bash -c aptly_all
+  rm -rf "$work/reprepro/db" "$work/reprepro/dists" "$work/reprepro/pool"; sync
+  timed reprepro "$round" -- bash -c 'find "$work/upstream/pool" -name "*.deb" -print0 | xargs -0 reprepro -b "$work/reprepro" --silent includedeb stable'
+done
 
 echo "closure"
 closure_json=$(node "$here/closure.mjs" "$work/closure" 60000)
 echo "$closure_json"
 
-node - "$here/RESULTS.md" "$count" "$gen" "$index" "$airlock_json" "$aptly_add" "$aptly_pub" "$aptly_total" "$reprepro_total" "$closure_json" "$(uptime | sed 's/.*load average: //')" "$(nproc)" "$(aptly version | head -1)" "$(reprepro --version 2>&1 | head -1)" <<'NODE'
-const [out, count, gen, index, airlockJson, aptlyAdd, aptlyPub, aptlyTotal, reprepro, closureJson, load, cores, aptlyVersion, repreproVersion] = process.argv.slice(2);
-const a = JSON.parse(airlockJson);
-const c = JSON.parse(closureJson);
-const ratio = (x, y) => (Number(x) / Number(y)).toFixed(2);
-const md = `# apt benchmarks
-
-Generated by \`bench/apt/run.sh\` on ${new Date().toISOString()}. ${cores} cores, load average at the end: ${load}.
-Tools: ${aptlyVersion}; ${repreproVersion}; node ${process.version}. Other work may have shared the machine.
-
-## Publishing ${count} small .debs (same debs, same run)
-
-| tool | what is timed | s |
-| --- | --- | ---: |
-| airlock | reverify (InRelease signature, index digest, every stanza found in the signed index) | ${a.reverify} |
-| airlock | publish (pool hardlinks, Packages/.gz/.xz, Release, InRelease, Release.gpg) | ${a.publish} |
-| **airlock** | **publish = reverify + publish** | **${(a.reverify + a.publish).toFixed(2)}** |
-| airlock | vault ingest (hash, store and fsync every .deb and the index; part of \`airlock import\`) | ${a.ingest} |
-| airlock | publish + vault ingest | ${a.total} |
-| aptly | \`aptly repo add\` | ${aptlyAdd} |
-| aptly | \`aptly publish repo\` (signed) | ${aptlyPub} |
-| **aptly** | **total** | **${aptlyTotal}** |
-| **reprepro** | **\`reprepro includedeb\`** (signed) | **${reprepro}** |
-
-airlock publish / aptly = **${ratio(a.reverify + a.publish, aptlyTotal)}×** (target ≤ 0.5×); airlock publish / reprepro = **${ratio(a.reverify + a.publish, reprepro)}×**.
-Counting the vault ingest too (the closest match to \`aptly repo add\`, which copies debs into its pool without fsync):
-airlock / aptly = **${ratio(a.total, aptlyTotal)}×**, airlock / reprepro = **${ratio(a.total, reprepro)}×**. The vault fsyncs every
-blob and its directory so an import survives power loss; that, not apt work, is most of the ingest time.
-airlock peak RSS for resolve + ingest + reverify + publish: ${a.maxRssMiB} MiB.
-
-Not compared, for context: generating the debs ${gen} s; indexing the upstream with apt-ftparchive ${index} s;
-airlock resolve (fetch + verify InRelease and Packages.gz over HTTP on 127.0.0.1, stream-parse, select) ${a.resolve} s.
-airlock starts from upstream's signed stanzas, so it never opens a .deb; aptly and reprepro read every .deb's control member.
-
-## Closure over a synthetic ${c.stanzas}-stanza Packages.gz
-
-~1 KiB stanzas, 0-6 Depends each with versioned relations, alternatives and virtual packages; 5 roots.
-
-| stage | s |
-| --- | ---: |
-| gunzip + stream-parse + universe | ${c.parse} |
-| closure walk (${c.chosen} packages chosen, ${c.unsatisfied} synthetic unsatisfiable relations) | ${c.closure} |
-| **total** | **${c.total}** (target < 2 s) |
-
-Peak RSS: ${c.peakRssMiB} MiB (the universe keeps the relation fields of every stanza, never the stanza text).
-`;
-require('node:fs').writeFileSync(out, md);
-NODE
+node "$here/report.mjs" "$runs" --count "$count" --gen "$gen" --index "$index" --export "$export_s" --closure "$closure_json" \
+  --load "$(uptime | sed 's/.*load average: //')" --aptly "$(aptly version | head -1)" --reprepro "$(reprepro --version 2>&1 | head -1)" \
+  --json "$here/results.json" > "$here/RESULTS.md"
 cat "$here/RESULTS.md"
