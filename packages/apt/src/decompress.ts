@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { PassThrough, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { AirlockError } from '@airlock/core';
+import { AirlockError, asAirlockError } from '@airlock/core';
 
 export type Compression = 'gz' | 'xz' | 'none';
 
@@ -18,12 +18,19 @@ export function compressionOf(path: string): Compression {
  */
 export function decompressed(input: Readable, compression: Compression, label: string): Readable {
   if (compression === 'none') return input;
-  if (compression === 'gz') {
-    const gunzip = createGunzip({ chunkSize: 1 << 18 });
-    input.on('error', (err) => gunzip.destroy(err));
-    return input.pipe(gunzip);
-  }
   const out = new PassThrough();
+  input.on('error', (err) => out.destroy(asAirlockError(err, 'IO_ERROR', `cannot read ${label}`)));
+  if (compression === 'gz') {
+    // zlib reports damaged data with its own untyped errors; the index is upstream-controlled.
+    const gunzip = createGunzip({ chunkSize: 1 << 18 });
+    gunzip.on('error', (err) => out.destroy(new AirlockError('UPSTREAM_INVALID', `${label} is not valid gzip data (${err.message}): the upstream index is damaged or was tampered with`, { cause: err })));
+    out.on('close', () => {
+      gunzip.destroy();
+      input.destroy();
+    });
+    input.pipe(gunzip).pipe(out);
+    return out;
+  }
   const child = spawn('xz', ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -31,7 +38,6 @@ export function decompressed(input: Readable, compression: Compression, label: s
   child.on('close', (code) => {
     if (code !== 0) out.destroy(new AirlockError('UPSTREAM_INVALID', `${label} is not valid xz data: ${stderr.trim()}`));
   });
-  input.on('error', (err) => out.destroy(err));
   child.stdin.on('error', () => undefined);
   input.pipe(child.stdin);
   child.stdout.pipe(out);
