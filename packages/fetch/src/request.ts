@@ -1,7 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import { AirlockError } from '@airlock/core';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { parseRetryAfter } from './backoff.js';
+import { dispatchGet } from './dispatch-get.js';
 import type { ResolvedFetcherOptions } from './options.js';
 import { isRetryableStatus, TransientError } from './transient.js';
 
@@ -13,7 +15,7 @@ const ORIGIN_BOUND_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
 export interface OpenResponse {
   status: number;
   headers: IncomingHttpHeaders;
-  body: Dispatcher.ResponseData['body'];
+  body: Readable;
   /** The URL that finally answered, after redirects. */
   url: string;
 }
@@ -27,17 +29,11 @@ export interface HttpClient {
  * GETs `url`, following up to MAX_REDIRECTS redirects. Returns 2xx and 416 responses with the body
  * unread; throws TransientError for retryable statuses and HTTP_STATUS for the rest.
  */
-export async function openResponse(client: HttpClient, url: string, headers: Record<string, string>): Promise<OpenResponse> {
+export async function openResponse(client: HttpClient, url: string, headers: Record<string, string>, o: { maxBuffered?: number } = {}): Promise<OpenResponse> {
   let current = parseHttpUrl(url);
   let sending: Record<string, string> = { 'user-agent': client.options.userAgent, ...lowerCaseKeys(headers) };
   for (let hop = 0; ; hop++) {
-    const res = await request(current, {
-      method: 'GET',
-      headers: sending,
-      dispatcher: client.dispatcher,
-      headersTimeout: client.options.timeoutMs,
-      bodyTimeout: client.options.timeoutMs,
-    });
+    const res = await dispatchGet(client.dispatcher, current, { headers: sending, timeoutMs: client.options.timeoutMs, ...o });
     const location = header(res.headers, 'location');
     if (REDIRECT_STATUS.has(res.statusCode) && location !== undefined) {
       discardBody(res.body);
