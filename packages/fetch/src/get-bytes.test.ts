@@ -88,6 +88,17 @@ describe('getBytes', () => {
     await expectCode(fetcher().getBytes(`${s.origin}/6`), 'FETCH_FAILED');
   });
 
+  it('refuses a redirect to an unparseable Location with FETCH_FAILED (regression: a raw TypeError escaped)', async () => {
+    const s = await server((_req, res) => res.writeHead(302, { location: 'http://[::1' }).end());
+    await expectCode(fetcher().getBytes(`${s.origin}/x`), 'FETCH_FAILED');
+    expect(s.requests).toHaveLength(1);
+  });
+
+  it('refuses a redirect to a scheme other than http and https with FETCH_FAILED, not USAGE', async () => {
+    const s = await server((_req, res) => res.writeHead(301, { location: 'ftp://mirror.example/x' }).end());
+    await expectCode(fetcher().getBytes(`${s.origin}/x`), 'FETCH_FAILED');
+  });
+
   it('drops Authorization when a redirect leaves the origin', async () => {
     const other = await server((_req, res) => res.end('blob'));
     const s = await server((req, res) => {

@@ -40,7 +40,7 @@ export async function openResponse(client: HttpClient, url: string, headers: Rec
       if (hop >= MAX_REDIRECTS) {
         throw new AirlockError('FETCH_FAILED', `${url} redirects more than ${MAX_REDIRECTS} times; check the URL`, { details: { url } });
       }
-      const next = parseHttpUrl(new URL(location, current).toString());
+      const next = redirectTarget(location, current);
       if (next.origin !== current.origin) sending = withoutKeys(sending, ORIGIN_BOUND_HEADERS);
       current = next;
       continue;
@@ -72,6 +72,20 @@ export function contentLength(headers: IncomingHttpHeaders): number | undefined 
   if (value === undefined || !/^\d+$/.test(value.trim())) return undefined;
   const n = Number(value.trim());
   return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** Where a redirect's Location (upstream-controlled) points; a coded refusal when airlock cannot follow it. */
+function redirectTarget(location: string, from: URL): URL {
+  let next: URL;
+  try {
+    next = new URL(location, from);
+  } catch {
+    throw new AirlockError('FETCH_FAILED', `${from.toString()} redirects to ${JSON.stringify(location)}, which is not a URL: the upstream server is misconfigured`, { details: { url: from.toString(), location } });
+  }
+  if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+    throw new AirlockError('FETCH_FAILED', `${from.toString()} redirects to ${next.protocol} URL ${JSON.stringify(location)}; airlock follows only http and https redirects`, { details: { url: from.toString(), location } });
+  }
+  return next;
 }
 
 function parseHttpUrl(url: string): URL {
