@@ -45,6 +45,9 @@ export function dispatchGet(dispatcher: Dispatcher, url: URL, o: GetOptions): Pr
             done(err);
           },
         });
+        // The connection may fail before the caller attaches its consumer; the stream keeps the
+        // error (pipeline and iteration still see it), it must not become an unhandled 'error'.
+        body.on('error', () => undefined);
         resolve({ statusCode, headers, body });
       },
       onResponseData(_c, chunk) {
@@ -60,10 +63,25 @@ export function dispatchGet(dispatcher: Dispatcher, url: URL, o: GetOptions): Pr
       },
       onResponseError(_c, err) {
         finished = true;
-        if (body) body.destroy(err);
+        if (body) failAfterDrain(body, err, o.timeoutMs);
         else reject(err);
       },
     };
     dispatcher.dispatch({ origin: url.origin, path: `${url.pathname}${url.search}`, method: 'GET', headers: o.headers, headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs }, handler);
   });
+}
+
+/**
+ * Fails the body once the consumer has taken what already arrived, so the bytes received before a
+ * connection broke reach the partial file and the next attempt resumes after them. A consumer that
+ * stops reading gets the error after `timeoutMs` anyway.
+ */
+function failAfterDrain(body: Readable, err: Error, timeoutMs: number): void {
+  const giveUpAt = Date.now() + timeoutMs;
+  const check = (): void => {
+    if (body.destroyed) return;
+    if (body.readableLength === 0 || Date.now() >= giveUpAt) body.destroy(err);
+    else setTimeout(check, 5);
+  };
+  check();
 }
