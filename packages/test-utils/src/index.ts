@@ -6,3 +6,4 @@ export * from './fuzz.js';
 export * from './mutate-bytes.js';
 export * from './mutate-text.js';
 export * from './mutate-json.js';
+export * from './fault-server.js';
