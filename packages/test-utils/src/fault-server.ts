@@ -31,6 +31,8 @@ export interface FaultServer {
   addRule(rule: FaultRule): void;
   /** Rules whose budget is not spent yet. */
   pendingRules(): FaultRule[];
+  /** Drops every rule: from now on the upstream is healthy. */
+  clearRules(): void;
   close(): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ export async function startFaultServer(source: ResourceSource, rules: FaultRule[
     injected,
     addRule: (rule) => void active.push({ ...rule, left: rule.times ?? 1 }),
     pendingRules: () => active.filter((r) => r.left > 0),
+    clearRules: () => void active.splice(0),
     close: () =>
       new Promise((done) => {
         for (const t of timers) clearTimeout(t);
