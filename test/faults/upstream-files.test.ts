@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { suiteDir, type FaultKind, type FaultRule } from '@airlock/test-utils';
@@ -66,7 +66,6 @@ function sha256Of(name: string): string {
 }
 
 async function pinAll(): Promise<void> {
-  const { readFile } = await import('node:fs/promises');
   for (const n of names) digests.set(n, createHash('sha256').update(await readFile(join(upstream, n))).digest('hex'));
 }
 
