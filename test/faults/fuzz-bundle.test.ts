@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compress, decompress } from 'zstd-napi';
 import { HashingStream } from '@airlock/core';
 import { readManifest, readVolume, validateManifest, type EntryStream, type Manifest, type ManifestVolume } from '@airlock/bundle';
-import { expectOnlyCodedErrors, mutatedBytes, mutatedJson, mutatedText, suiteDir } from '@airlock/test-utils';
-import { exportRealBundle, resealTarHeaders, tarHotspots, type RealBundle } from './support/real-bundle.js';
+import { expectOnlyCodedErrors, mutatedBytes, mutatedJson, mutatedText, resealTarHeaders, suiteDir } from '@airlock/test-utils';
+import { exportRealBundle, tarHotspots, type RealBundle } from './support/real-bundle.js';
 
 // Fuzzing of what a site reads from media before and after the signature check: the manifest
 // (validated even though it is signed) and the volumes (parsed while streaming). Seeds come from

@@ -7,3 +7,4 @@ export * from './mutate-bytes.js';
 export * from './mutate-text.js';
 export * from './mutate-json.js';
 export * from './fault-server.js';
+export * from './tar-reseal.js';
