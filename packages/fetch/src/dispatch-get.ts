@@ -37,6 +37,8 @@ export function dispatchGet(dispatcher: Dispatcher, url: URL, o: GetOptions): Pr
         controller = c;
       },
       onResponseStart(_c, statusCode, headers) {
+        // 1xx (100 Continue, 103 Early Hints) come before the real answer: skip them.
+        if (statusCode < 200) return;
         body = new Readable({
           read() {},
           destroy(err, done) {

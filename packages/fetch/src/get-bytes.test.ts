@@ -18,6 +18,14 @@ describe('getBytes', () => {
     expect(s.requests[0]?.headers['user-agent']).toBe('airlock-test');
   });
 
+  it('skips a 103 Early Hints answer and reads the real one (regression: the dispatch handler took the 103 for the answer)', async () => {
+    const s = await server((_req, res) => {
+      res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
+      res.end('after hints');
+    });
+    expect((await fetcher().getBytes(`${s.origin}/x`)).toString()).toBe('after hints');
+  });
+
   it('retries 503 twice and then succeeds', async () => {
     const s = await server((_req, res, srv) => (srv.requests.length <= 2 ? res.writeHead(503).end() : res.end('fine')));
     expect((await fetcher().getBytes(`${s.origin}/x`)).toString()).toBe('fine');
