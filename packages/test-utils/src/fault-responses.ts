@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import type { Resource } from './fault-source.js';
 
 /** Every fault the server can inject. Range faults only fire on requests that carry a Range. */
@@ -45,22 +44,24 @@ export function writeFault(kind: FaultKind, c: FaultContext): void {
   const start = c.rangeStart ?? 0;
   const slice = resource.body.subarray(start);
   const cut = Math.floor(slice.length * (params.fraction ?? 0.5));
-  const socket = res.socket as Socket;
+  const socket = res.socket;
+  // The client may be gone already (it gave up on this request); there is nothing to answer then.
+  if (!socket || socket.destroyed) return;
   switch (kind) {
     case 'status':
       res.writeHead(params.status ?? 503, params.retryAfter ? { 'retry-after': params.retryAfter } : {}).end('injected failure\n');
       return;
     case 'reset':
       res.writeHead(...rangeHead(c, slice.length));
-      res.write(slice.subarray(0, cut), () => c.later(10, () => socket.resetAndDestroy()));
+      res.write(slice.subarray(0, cut), () => c.later(10, () => void (socket.destroyed || socket.resetAndDestroy())));
       return;
     case 'truncate-length':
       res.writeHead(...rangeHead(c, slice.length));
-      res.write(slice.subarray(0, cut), () => c.later(10, () => socket.end()));
+      res.write(slice.subarray(0, cut), () => c.later(10, () => void socket.end()));
       return;
     case 'truncate-chunked':
       res.writeHead(200, resource.headers);
-      res.write(resource.body.subarray(0, Math.floor(resource.body.length * (params.fraction ?? 0.5))), () => c.later(10, () => socket.end()));
+      res.write(resource.body.subarray(0, Math.floor(resource.body.length * (params.fraction ?? 0.5))), () => c.later(10, () => void socket.end()));
       return;
     case 'truncate-close':
       // No Content-Length and no chunking: the end of the connection is the end of the body, so a cut is invisible.
