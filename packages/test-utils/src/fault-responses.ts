@@ -45,8 +45,11 @@ export function writeFault(kind: FaultKind, c: FaultContext): void {
   const slice = resource.body.subarray(start);
   const cut = Math.floor(slice.length * (params.fraction ?? 0.5));
   const socket = res.socket;
+  // A keep-alive connection answers in order: this response gets its socket once the previous
+  // one on the connection is finished. Faults that write to the socket must wait for that.
+  if (!socket) return void res.once('socket', () => writeFault(kind, c));
   // The client may be gone already (it gave up on this request); there is nothing to answer then.
-  if (!socket || socket.destroyed) return;
+  if (socket.destroyed) return;
   switch (kind) {
     case 'status':
       res.writeHead(params.status ?? 503, params.retryAfter ? { 'retry-after': params.retryAfter } : {}).end('injected failure\n');
