@@ -75,15 +75,16 @@ export function dispatchGet(dispatcher: Dispatcher, url: URL, o: GetOptions): Pr
 
 /**
  * Fails the body once the consumer has taken what already arrived, so the bytes received before a
- * connection broke reach the partial file and the next attempt resumes after them. A consumer that
- * stops reading gets the error after `timeoutMs` anyway.
+ * connection broke reach the partial file and the next attempt resumes after them. The consumer
+ * may first spend a while on other work (an fsync under load), so it gets a generous minute; the
+ * polling never keeps the process alive, and a consumer that destroys the body ends it at once.
  */
 function failAfterDrain(body: Readable, err: Error, timeoutMs: number): void {
-  const giveUpAt = Date.now() + timeoutMs;
+  const giveUpAt = Date.now() + Math.max(60_000, timeoutMs);
   const check = (): void => {
     if (body.destroyed) return;
     if (body.readableLength === 0 || Date.now() >= giveUpAt) body.destroy(err);
-    else setTimeout(check, 5);
+    else setTimeout(check, 5).unref();
   };
   check();
 }
