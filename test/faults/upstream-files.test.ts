@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { suiteDir, type FaultKind, type FaultRule } from '@airlock/test-utils';
@@ -40,14 +40,19 @@ const tally = new FaultTally('files');
 let root: { path: string; remove(): Promise<void> };
 let upstream: string;
 const names: string[] = [];
+/** The sha256 each URL is pinned to in the config. */
+const pinned = new Map<string, string>();
 
 beforeAll(async () => {
   root = await suiteDir('airlock-faults-files-');
   upstream = join(root.path, 'upstream');
   await mkdir(upstream);
   for (let i = 0; i < RECOVERABLE.length + RANGE.length; i++) {
-    names.push(`file-${String(i).padStart(2, '0')}.bin`);
-    await writeFile(join(upstream, names[i]!), randomBytes(96 * 1024 + i * 4096));
+    const name = `file-${String(i).padStart(2, '0')}.bin`;
+    const bytes = randomBytes(96 * 1024 + i * 4096);
+    names.push(name);
+    pinned.set(name, createHash('sha256').update(bytes).digest('hex'));
+    await writeFile(join(upstream, name), bytes);
   }
 });
 afterAll(async () => {
@@ -57,21 +62,11 @@ afterAll(async () => {
 
 function sources(origin: string): string[] {
   const lines = ['  - type: files', '    name: downloads', '    urls:'];
-  return [...lines, ...names.map((n) => `      - { url: "${origin}/${n}", sha256: "${sha256Of(n)}", path: "${n}" }`)];
-}
-
-const digests = new Map<string, string>();
-function sha256Of(name: string): string {
-  return digests.get(name) ?? '';
-}
-
-async function pinAll(): Promise<void> {
-  for (const n of names) digests.set(n, createHash('sha256').update(await readFile(join(upstream, n))).digest('hex'));
+  return [...lines, ...names.map((n) => `      - { url: "${origin}/${n}", sha256: "${pinned.get(n)}", path: "${n}" }`)];
 }
 
 describe('upstream faults through the files driver export (sha256-pinned URLs)', () => {
   it('every recoverable fault, one per file, is retried or resumed, and the bundle holds exactly the upstream files', async () => {
-    await pinAll();
     const rules: FaultRule[] = [
       ...RECOVERABLE.map((r, i) => ({ ...r, match: new RegExp(`/${names[i]}$`) })),
       ...RANGE.flatMap((kind, j): FaultRule[] => {
@@ -90,7 +85,6 @@ describe('upstream faults through the files driver export (sha256-pinned URLs)',
   });
 
   it.each(REFUSED)('%o is refused with its code and leaves no bundle; a clean re-run completes', async (rule, code) => {
-    await pinAll();
     const target = names[3]!;
     const server = await tally.server({ dir: upstream }, [{ ...rule, match: new RegExp(`/${target}$`) }]);
     const setup = await exportSetup(join(root.path, `refused-${rule.kind}-${rule.status ?? ''}`), sources(server.origin));
