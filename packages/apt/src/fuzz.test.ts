@@ -85,7 +85,7 @@ describe.skipIf(!requireTools('dpkg-deb', 'apt-ftparchive', 'gpg'))('fuzz: apt',
   });
 
   it('readPackageEntry over mutated single stanzas', async () => {
-    await expectOnlyCodedErrors(mutatedText(stanzas, { tokens: FIELD_TOKENS, maxOps: 3 }), (stanza) => readPackageEntry(stanza, 'fuzz'), { target: 'apt readPackageEntry', numRuns: 1000, codes: ['UPSTREAM_INVALID'] });
+    await expectOnlyCodedErrors(mutatedText(stanzas, { tokens: FIELD_TOKENS, maxOps: 3 }), (stanza) => readPackageEntry(stanza, 'fuzz'), { target: 'apt readPackageEntry', numRuns: 600, codes: ['UPSTREAM_INVALID'] });
   });
 
   it('parseRelations never throws on mutated relation fields and returns well-formed relations', async () => {
@@ -94,7 +94,7 @@ describe.skipIf(!requireTools('dpkg-deb', 'apt-ftparchive', 'gpg'))('fuzz: apt',
     await expectOnlyCodedErrors(input, (field) => {
       const { groups } = parseRelations(field);
       for (const group of groups) for (const r of group) if (!/^[a-z0-9][a-z0-9+.-]*$/i.test(r.name) || (r.op !== undefined) !== (r.version !== undefined)) throw new Error(`malformed relation ${JSON.stringify(r)}`);
-    }, { target: 'apt parseRelations', numRuns: 1000, codes: [] });
+    }, { target: 'apt parseRelations', numRuns: 600, codes: [] });
   });
 
   it('parseRelease, checkSuite, checkNotExpired over mutated Release text', async () => {
@@ -128,7 +128,7 @@ describe.skipIf(!requireTools('dpkg-deb', 'apt-ftparchive', 'gpg'))('fuzz: apt',
       const ba = Math.sign(compareDebVersions(b, a));
       if (ab !== -ba) throw new Error(`compare(${JSON.stringify(a)}, ${JSON.stringify(b)}) = ${ab} but the reverse is ${ba}`);
       if (satisfiesVersion(a, '>=', b) !== ab >= 0 || satisfiesVersion(a, '<<', b) !== ab < 0) throw new Error('satisfiesVersion disagrees with compareDebVersions');
-    }, { target: 'apt compareDebVersions', numRuns: 1500, codes: [] });
+    }, { target: 'apt compareDebVersions', numRuns: 800, codes: [] });
   });
 });
 

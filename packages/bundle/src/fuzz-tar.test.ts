@@ -61,7 +61,7 @@ describe('fuzz: tar layer', () => {
     await expectOnlyCodedErrors(block, (block) => {
       const h = decodeTarHeader(block);
       if (!/^[\x21-\x7e]{0,100}$/.test(h.name) || h.typeflag !== '0' || !Number.isSafeInteger(h.size) || h.size < 0) throw new Error(`accepted ${JSON.stringify(h)}`);
-    }, { target: 'decodeTarHeader', numRuns: 2000, codes: ['VOLUME_CORRUPT', 'TAR_ENTRY_INVALID'] });
+    }, { target: 'decodeTarHeader', numRuns: 1000, codes: ['VOLUME_CORRUPT', 'TAR_ENTRY_INVALID'] });
   });
 
   it('an intact volume tar is read identically however it is cut into chunks', async () => {
@@ -77,6 +77,6 @@ describe('fuzz: tar layer', () => {
       const got = await readTar(cut(tar, points), consumer);
       // What the reader hands out always has the size the manifest declares (the digest is checked by the consumer's HashingStream in real use).
       if (consumer === 'hash' && got.length !== ENTRIES.length) throw new Error(`an accepted volume delivered ${got.length} of ${ENTRIES.length} entries`);
-    }, { target: 'VolumeTarReader/chunks', numRuns: 1500 });
+    }, { target: 'VolumeTarReader/chunks', numRuns: 800 });
   });
 });

@@ -99,7 +99,7 @@ describe.skipIf(!requireTools('rpmbuild', 'createrepo_c'))('fuzz: rpm', () => {
 
   it('readRpmHeaders + packageMeta + repodata writing over mutated real .rpm files', async () => {
     const input = fc.nat({ max: rpms.length - 1 }).chain((i) => mutatedBytes(rpms[i]!, { hotspots: rpmHotspots(rpms[i]!), maxOps: 3 }));
-    await expectOnlyCodedErrors(input, headersToRepodata, { target: 'rpm headers', numRuns: 800, codes: ['UPSTREAM_INVALID'] });
+    await expectOnlyCodedErrors(input, headersToRepodata, { target: 'rpm headers', numRuns: 500, codes: ['UPSTREAM_INVALID'] });
   });
 
   it('parseRequest, satisfies and version order: total and antisymmetric on any strings', async () => {
@@ -111,7 +111,7 @@ describe.skipIf(!requireTools('rpmbuild', 'createrepo_c'))('fuzz: rpm', () => {
       const require = parseRequest(`pkg${op}${b}`);
       const provide = parseRequest(`pkg = ${a}`);
       if (require && provide) satisfies(provide, require);
-    }, { target: 'rpm versions', numRuns: 1500, codes: [] });
+    }, { target: 'rpm versions', numRuns: 800, codes: [] });
   });
 });
 

@@ -21,7 +21,7 @@ describe('fuzz: serve request parsing', () => {
       for (const s of parsed.segments) if (s === '..' || s === '.' || s === '' || /[/\\\0]/.test(s)) throw new Error(`accepted segment ${JSON.stringify(s)} of ${JSON.stringify(target)}`);
       const again = parseRequestPath(urlPathOf(parsed.segments, parsed.trailingSlash));
       if (!again.ok || JSON.stringify(again.segments) !== JSON.stringify(parsed.segments)) throw new Error(`${JSON.stringify(target)} does not round-trip`);
-    }, { target: 'serve parseRequestPath', numRuns: 2000, codes: [] });
+    }, { target: 'serve parseRequestPath', numRuns: 1000, codes: [] });
   });
 
   it('parseRange never throws, and a partial range lies inside the file', async () => {
@@ -32,6 +32,6 @@ describe('fuzz: serve request parsing', () => {
       if (r.kind === 'partial' && !(Number.isSafeInteger(r.start) && Number.isSafeInteger(r.end) && r.start >= 0 && r.start <= r.end && r.end < size)) {
         throw new Error(`Range ${JSON.stringify(h)} for ${size} bytes gave ${JSON.stringify(r)}`);
       }
-    }, { target: 'serve parseRange', numRuns: 3000, codes: [] });
+    }, { target: 'serve parseRange', numRuns: 1500, codes: [] });
   });
 });
