@@ -11,7 +11,7 @@ export type BlobSource =
    * engine calls `download` only for blobs the bundle carries. It must write the verified blob to
    * `dest` atomically; the volume writer hashes it again while packing.
    */
-  | { kind: 'download'; download(dest: string, onProgress?: (bytes: number) => void): Promise<void> };
+  | { kind: 'download'; download(dest: string, onProgress?: (newBytes: number) => void): Promise<void> };
 
 export interface Artifact {
   digest: Digest;
@@ -41,7 +41,8 @@ export interface DownloadOptions {
   expected?: { digest?: Digest; size?: number };
   headers?: Record<string, string>;
   label?: string;
-  onProgress?: (bytes: number) => void;
+  /** Called with the bytes received since the last call (an increment, not a running total). */
+  onProgress?: (newBytes: number) => void;
 }
 
 /** Upstream HTTP as the engine configures it: retries, backoff, Range resume, verify-while-download. */
