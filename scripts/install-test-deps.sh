@@ -34,6 +34,7 @@ packages=(
   golang-dbus-dev
   podman         # pulls through the site page's registries.conf mirror entries
   wget           # the site page's files snippet (recursive copy)
+  jq             # docs/serve.md's /airlock.json example
   chromium       # renders the site page headless (test/site-page-browser.test.ts)
 )
 

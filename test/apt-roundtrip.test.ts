@@ -7,7 +7,7 @@ import { aptRoot, buildUpstream, serveDir, serveSite, simulatedInstalls, writeCo
 import { airlock, airlockJson } from './support/cli.js';
 import { relocate, runSnippet, siteDocument, snippet } from './support/site-config.js';
 
-const TOOLS = ['dpkg-deb', 'apt-ftparchive', 'gpg', 'apt-get', 'xz'];
+const TOOLS = ['dpkg-deb', 'apt-ftparchive', 'gpg', 'apt-get', 'xz', 'curl', 'jq'];
 
 /** What apt-get itself picks for `app` (Install-Recommends off), and so what airlock must carry. */
 const APP_CLOSURE = ['app 1.0-1', 'base-tool 2.0-1', 'data-common 1.0-1', 'editor-b 1.0-1', 'libbar 1.0-1', 'libbaz 1.0-1', 'libfoo 1:0.9-1', 'postfix-lite 3.0-1', 'shell-a 1.0-1'];
@@ -107,6 +107,10 @@ describe.skipIf(!requireTools(...TOOLS))('apt: fixture archive → export → im
         const debs = (await readdir(join(apt.root, 'var/cache/apt/archives'))).filter((f) => f.endsWith('.deb'));
         expect(debs.map((f) => f.split('_')[0]).sort()).toEqual(APP_CLOSURE.map((p) => p.split(' ')[0]));
       }
+      // docs/serve.md: every apt source's one-line entries, from /airlock.json with curl and jq.
+      const lists = runSnippet(`curl -fsS ${site.url}airlock.json | jq -r '.sources[] | .clients[] | select(.id == "apt-sources-list") | .text'`, dir);
+      expect(lists.status, lists.stderr).toBe(0);
+      expect(lists.stdout).toBe(['apt/fixture', 'apt/fixture-flat'].map((s) => `${snippet(doc, s, 'apt-sources-list').text}\n`).join(''));
       const fixture = doc.sources.find((s) => s.name === 'fixture');
       expect(fixture?.counts).toEqual([{ label: 'packages', value: 9 }, { label: 'suites', value: 1 }, { label: 'components', value: 1 }, { label: 'architectures', value: 1 }]);
     } finally {
