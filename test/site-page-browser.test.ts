@@ -58,7 +58,7 @@ describe.skipIf(!requireTools('chromium', ...EVERY_TYPE_TOOLS))('the site page i
     const dom = rendered.stdout;
 
     const shown = new Map([...dom.matchAll(/<pre data-snippet="([^"]+)"><code>([\s\S]*?)<\/code><\/pre>/g)].map((m) => [decode(m[1] ?? ''), decode(m[2] ?? '')]));
-    const stated = new Map(doc.sources.flatMap((s) => s.clients.map((c) => [`${s.type}/${s.name}/${c.id}`, c.text] as const)));
+    const stated = new Map<string, string>(doc.sources.flatMap((s) => s.clients.map((c): [string, string] => [`${s.type}/${s.name}/${c.id}`, c.text])));
     expect([...shown.keys()].sort()).toEqual([...stated.keys()].sort());
     for (const [id, text] of stated) expect(shown.get(id), id).toBe(text);
     for (const [source, ids] of Object.entries(EXPECTED)) {

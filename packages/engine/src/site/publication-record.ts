@@ -55,7 +55,8 @@ export function publicationRecord(inputs: RecordInputs): string {
           bundleCatalog: s.bundleCatalog,
           bundle: s.bundleId,
           sequence: s.sequence,
-          description,
+          // Left out for a driver without `describe` (or one that failed): the page shows the tree only.
+          ...(description === null ? {} : { description }),
         })),
     })),
   });
