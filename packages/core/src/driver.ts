@@ -138,6 +138,41 @@ export interface PublishContext extends ImportContext {
   siteSigner: Signer;
 }
 
+/**
+ * What a published source offers its clients, for the site page (`airlock serve` at `/`) and
+ * `/airlock.json`. The engine records it with the publication; `airlock serve` fills in the host.
+ */
+export interface SourceDescription {
+  /** What the source holds, in the order shown, e.g. `[{ label: 'packages', value: 9 }]`. */
+  counts: Array<{ label: string; value: number }>;
+  /** Bytes of the content clients fetch (packages, image blobs, boot image files, snaps). */
+  bytes: number;
+  clients: ClientSnippet[];
+}
+
+/**
+ * One piece of client configuration or one command. `template` (and `file`) may use these
+ * placeholders, which the server replaces for the host a client reached it by, or `--public-url`:
+ * `{{url}}` the site's base URL ending in `/` (`http://mirror:8080/`), `{{origin}}` its scheme and
+ * authority (`http://mirror:8080`), `{{host}}` its authority (`mirror:8080`), `{{insecure}}`
+ * (`true` over plain HTTP) and `{{tlsVerify}}` (`false` over plain HTTP). Everything else is literal.
+ */
+export interface ClientSnippet {
+  /** Stable within the content type, for automation, e.g. `apt-sources-list`, `dnf-repo`. */
+  id: string;
+  /** A heading for people, e.g. `apt: sources.list line`. */
+  title: string;
+  /** The client file the text goes into; absent for commands to run. */
+  file?: string;
+  template: string;
+  /** One or two sentences on when or how to use it. */
+  note?: string;
+}
+
+export interface DescribeContext {
+  sourceName: string;
+}
+
 /** A trust anchor of a driver-defined kind, as stored in the site's trust store. */
 export interface TrustAnchor {
   kind: string;
@@ -180,6 +215,8 @@ export interface Driver<Spec extends { name: string } = { name: string }, Catalo
   merge?(previous: Catalog, next: Catalog): Catalog;
   /** Offline: write this source's tree into the staging snapshot from vault blobs. */
   publish(catalog: Catalog, ctx: PublishContext): Promise<void>;
+  /** Pure: what the published source offers clients (counts, bytes, client configuration templates). */
+  describe?(catalog: Catalog, ctx: DescribeContext): SourceDescription;
 }
 
 /** Any driver, as the engine holds them in its registry. */

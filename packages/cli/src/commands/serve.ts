@@ -17,7 +17,8 @@ export function registerServe(program: Command): void {
     .command('serve')
     .description('serve the current publication read-only over HTTP until interrupted')
     .option('--listen <host:port>', 'address to listen on', '127.0.0.1:8080')
-    .action(async (opts: { listen: string }, cmd: Command) => {
+    .option('--public-url <url>', 'the URL clients reach this site by, written into the site page instead of the request\'s Host (e.g. https://mirror.example.internal/)')
+    .action(async (opts: { listen: string; publicUrl?: string }, cmd: Command) => {
       const { output, home } = contextFor(cmd);
       const { host, port } = parseListen(opts.listen);
       const server = await startServer({
@@ -25,10 +26,12 @@ export function registerServe(program: Command): void {
         handlers: [createRegistryHandler(`${home.publish}/current`), createSnapStoreHandler(`${home.publish}/current`)],
         host,
         port,
+        ...(opts.publicUrl === undefined ? {} : { publicUrl: opts.publicUrl }),
         onRequest: (r) => output.info(`${r.method} ${r.path} ${r.status} ${r.bytes}`),
       });
       output.result({ url: server.url });
       output.line(`serving ${home.publish}/current at ${server.url}`);
+      output.line(`how clients connect: ${server.url} (the site page; /airlock.json for automation)`);
       await new Promise<void>((resolveStop) => {
         const stop = (): void => {
           void server.close().then(resolveStop);

@@ -63,6 +63,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
         baseSequence: manifest.base?.sequence ?? null,
         manifestPath: await storeManifest(home, verified),
         volumes: manifest.volumes.map((v) => ({ number: v.number, name: v.name })),
+        signer: verified.signer,
       });
       failpoint('import:manifest-stored');
       const vault = new Vault(home.vault);
