@@ -17,13 +17,13 @@ export function registerServe(program: Command): void {
     .command('serve')
     .description('serve the current publication read-only over HTTP until interrupted')
     .option('--listen <host:port>', 'address to listen on', '127.0.0.1:8080')
-    .option('--public-url <url>', 'the URL clients reach this site by, written into the site page instead of the request\'s Host (e.g. https://mirror.example.internal/)')
+    .option('--public-url <url>', 'the URL clients reach this site by, used on the site page and in snap store answers instead of the request\'s Host (e.g. https://mirror.example.internal/)')
     .action(async (opts: { listen: string; publicUrl?: string }, cmd: Command) => {
       const { output, home } = contextFor(cmd);
       const { host, port } = parseListen(opts.listen);
       const server = await startServer({
         root: `${home.publish}/current`,
-        handlers: [createRegistryHandler(`${home.publish}/current`), createSnapStoreHandler(`${home.publish}/current`)],
+        handlers: [createRegistryHandler(`${home.publish}/current`), createSnapStoreHandler(`${home.publish}/current`, opts.publicUrl === undefined ? {} : { publicUrl: opts.publicUrl })],
         host,
         port,
         ...(opts.publicUrl === undefined ? {} : { publicUrl: opts.publicUrl }),
