@@ -1,4 +1,5 @@
 import type { Driver } from '@airlock/core';
+import { aptLocalFiles } from './local-files.js';
 import { parseAptCatalog } from './parse-catalog.js';
 import { parseAptSpec } from './parse-spec.js';
 import { publishApt } from './publish.js';
@@ -14,4 +15,5 @@ export const aptDriver: Driver<AptSpec, AptCatalog> = {
   parseCatalog: parseAptCatalog,
   reverify: reverifyApt,
   publish: publishApt,
+  localFiles: aptLocalFiles,
 };

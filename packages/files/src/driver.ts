@@ -1,4 +1,5 @@
 import type { Driver } from '@airlock/core';
+import { filesLocalFiles } from './local-files.js';
 import { parseFilesCatalog } from './parse-catalog.js';
 import { parseFilesSpec } from './parse-spec.js';
 import { publishFiles } from './publish.js';
@@ -12,4 +13,5 @@ export const filesDriver: Driver<FilesSpec, FilesCatalog> = {
   resolve: resolveFiles,
   parseCatalog: parseFilesCatalog,
   publish: publishFiles,
+  localFiles: filesLocalFiles,
 };

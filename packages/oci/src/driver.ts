@@ -1,4 +1,5 @@
 import type { Driver } from '@airlock/core';
+import { ociLocalFiles } from './local-files.js';
 import { parseOciCatalog } from './parse-catalog.js';
 import { parseOciSpec } from './parse-spec.js';
 import { publishOci } from './publish.js';
@@ -14,4 +15,5 @@ export const ociDriver: Driver<OciSpec, OciCatalog> = {
   parseCatalog: parseOciCatalog,
   reverify: reverifyOci,
   publish: publishOci,
+  localFiles: ociLocalFiles,
 };

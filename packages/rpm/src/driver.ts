@@ -1,4 +1,5 @@
 import type { Driver } from '@airlock/core';
+import { rpmLocalFiles } from './local-files.js';
 import { parseRpmCatalog } from './parse-catalog.js';
 import { parseRpmSpec } from './parse-spec.js';
 import { publishRpm } from './publish.js';
@@ -14,4 +15,5 @@ export const rpmDriver: Driver<RpmSpec, RpmCatalog> = {
   parseCatalog: parseRpmCatalog,
   reverify: reverifyRpm,
   publish: publishRpm,
+  localFiles: rpmLocalFiles,
 };

@@ -1,4 +1,5 @@
 import type { Driver } from '@airlock/core';
+import { simplestreamsLocalFiles } from './local-files.js';
 import { mergeSimplestreams } from './merge.js';
 import { parseSimplestreamsCatalog } from './parse-catalog.js';
 import { parseSimplestreamsSpec } from './parse-spec.js';
@@ -16,4 +17,5 @@ export const simplestreamsDriver: Driver<SimplestreamsSpec, SimplestreamsCatalog
   reverify: reverifySimplestreams,
   merge: mergeSimplestreams,
   publish: publishSimplestreams,
+  localFiles: simplestreamsLocalFiles,
 };

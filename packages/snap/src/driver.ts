@@ -1,4 +1,5 @@
 import type { Driver } from '@airlock/core';
+import { snapLocalFiles } from './local-files.js';
 import { snapRootAnchors } from './assertions/roots.js';
 import { mergeSnapCatalogs } from './merge.js';
 import { parseSnapCatalog } from './parse-catalog.js';
@@ -18,4 +19,5 @@ export const snapDriver: Driver<SnapSpec, SnapCatalog> = {
   reverify: reverifySnap,
   merge: mergeSnapCatalogs,
   publish: publishSnap,
+  localFiles: snapLocalFiles,
 };
