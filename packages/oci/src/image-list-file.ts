@@ -27,7 +27,8 @@ export function readImageList(raw: unknown, at: string, configDir: string, probl
   try {
     text = readBounded(path);
   } catch (err) {
-    problems.push({ path: at, message: `cannot read ${path}: ${(err as Error).message}` });
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    problems.push({ path: at, message: missing ? `${path} does not exist` : `cannot read ${path}: ${(err as Error).message}` });
     return undefined;
   }
   const images: ListedImage[] = [];

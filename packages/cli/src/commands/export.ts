@@ -6,6 +6,7 @@ import { createFetcher } from '@airlock/fetch';
 import type { Compression } from '@airlock/bundle';
 import { loadConfig } from '../config/load-config.js';
 import { contextFor } from '../context.js';
+import { examples } from '../help.js';
 
 interface ExportFlags {
   config: string;
@@ -38,7 +39,7 @@ function withVolumeOptions(command: Command): Command {
 }
 
 export function registerExport(program: Command): void {
-  withVolumeOptions(program.command('plan'))
+  const plan = withVolumeOptions(program.command('plan'))
     .description('resolve the sources and show what the next export would ship, without writing a bundle')
     .action(async (flags: ExportFlags, cmd: Command) => {
       const { output, progress, home, registry } = contextFor(cmd);
@@ -53,7 +54,9 @@ export function registerExport(program: Command): void {
       output.line(`would ship ${plan.carried.blobs} blob(s), ${formatSize(plan.carried.bytes)} in ${plan.volumes} volume(s) of at most ${formatSize(plan.maxVolumeSize)} (${plan.compression})`);
     });
 
-  withVolumeOptions(program.command('export'))
+  examples(plan, ['airlock plan -c airlock.yaml', 'airlock --json plan -c airlock.yaml --max-volume-size 700MiB']);
+
+  const exporter = withVolumeOptions(program.command('export'))
     .description('resolve the sources, then write a signed multi-volume bundle into DIR')
     .requiredOption('-o, --out <dir>', 'bundle directory (empty, or holding an interrupted export of the same bundle)')
     .option('--receipt <file>', "a receipt from the site (airlock receipt): ship exactly what it lacks, incremental on what it published")
@@ -74,4 +77,8 @@ export function registerExport(program: Command): void {
       output.line(`  ${result.carried.blobs} of ${result.total.blobs} blob(s) carried, ${formatSize(result.carried.bytes)} in ${result.volumes.length} volume(s)`);
       for (const v of result.volumes) output.line(`  ${v.name}  ${formatSize(v.size)}`);
     });
+  examples(exporter, [
+    'airlock export -c airlock.yaml -o /media/usb/bundle',
+    'airlock export -c airlock.yaml -o /media/usb/bundle --receipt site.receipt.json --site-key site.asc',
+  ]);
 }

@@ -4,6 +4,7 @@ import { createRegistryHandler } from '@airlock/oci';
 import { startServer } from '@airlock/serve';
 import { createSnapStoreHandler } from '@airlock/snap';
 import { contextFor } from '../context.js';
+import { examples } from '../help.js';
 
 function parseListen(value: string): { host: string; port: number } {
   const match = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(value);
@@ -13,7 +14,7 @@ function parseListen(value: string): { host: string; port: number } {
 }
 
 export function registerServe(program: Command): void {
-  program
+  const serve = program
     .command('serve')
     .description('serve the current publication read-only over HTTP until interrupted')
     .option('--listen <host:port>', 'address to listen on', '127.0.0.1:8080')
@@ -37,4 +38,5 @@ export function registerServe(program: Command): void {
         process.once('SIGTERM', stop);
       });
     });
+  examples(serve, ['airlock serve --listen 0.0.0.0:8080']);
 }
