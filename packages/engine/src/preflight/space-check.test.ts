@@ -3,8 +3,8 @@ import { checkSpace, diskFullError, SPACE_RESERVE } from './space-check.js';
 import type { FreeSpaceReader } from './free-space.js';
 
 const MiB = 1024 * 1024;
-/** /a and /b are one filesystem with 100 MiB free, /c another with 10 MiB. */
-const reader: FreeSpaceReader = async (path) => (path.startsWith('/c') ? { free: 10 * MiB, device: 2, measured: '/c' } : { free: 100 * MiB, device: 1, measured: '/' });
+/** /a and /b are one filesystem with 100 MiB free, /c another with 20 MiB. */
+const reader: FreeSpaceReader = async (path) => (path.startsWith('/c') ? { free: 20 * MiB, device: 2, measured: '/c' } : { free: 100 * MiB, device: 1, measured: '/' });
 
 describe('checkSpace', () => {
   it('sums what goes to one filesystem: two needs that fit alone may not fit together', async () => {
@@ -15,7 +15,7 @@ describe('checkSpace', () => {
     ], reader);
     expect(checks).toEqual([
       { where: ['vault', 'staging'], paths: ['/a/vault', '/b/publish'], needed: 90 * MiB, free: 100 * MiB, ok: false },
-      { where: ['cache'], paths: ['/c/cache'], needed: MiB, free: 10 * MiB, ok: true },
+      { where: ['cache'], paths: ['/c/cache'], needed: MiB, free: 20 * MiB, ok: true },
     ]);
     expect(90 * MiB + SPACE_RESERVE).toBeGreaterThan(100 * MiB);
     const error = diskFullError(checks, 'the import of x-000001');
