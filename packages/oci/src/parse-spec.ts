@@ -13,7 +13,8 @@ const IMAGE_KEYS = ['image', 'tags', 'rename', 'prefix'];
 export function parseOciSpec(input: unknown, at: string, configDir: string): OciSpec {
   const { raw, problems, field } = specFields(input, 'oci', at, SPEC_KEYS);
   const prefix = parsePrefix(raw.prefix, field('prefix'), problems);
-  const images = parseImages(raw.images, field('images'), configDir, problems);
+  const imageLists: Array<{ field: string; path: string }> = [];
+  const images = parseImages(raw.images, field('images'), configDir, problems, imageLists);
   const platforms = stringList(raw.platforms, field('platforms'), problems, (p) => PLATFORM_RE.test(p), 'must be os/arch or os/arch/variant, e.g. linux/arm64/v8');
   const insecureRegistries = stringList(raw.insecureRegistries, field('insecureRegistries'), problems, (h) => /^[A-Za-z0-9.\-:[\]]+$/.test(h), 'must be a host or host:port');
   const authFile = parseAuth(raw.auth, field('auth'), configDir, problems);
@@ -26,6 +27,7 @@ export function parseOciSpec(input: unknown, at: string, configDir: string): Oci
     insecureRegistries,
     ...(authFile === undefined ? {} : { authFile }),
     ...(prefix === undefined ? {} : { prefix }),
+    ...(imageLists.length > 0 ? { imageLists } : {}),
   };
 }
 
@@ -33,7 +35,7 @@ export function parseOciSpec(input: unknown, at: string, configDir: string): Oci
  * `images` is a list of references (or mappings), and `{ fromFile: PATH }` (as the list itself or
  * as one of its items) reads more references from an image list file.
  */
-function parseImages(raw: unknown, at: string, configDir: string, problems: FieldProblem[]): ImageSpec[] {
+function parseImages(raw: unknown, at: string, configDir: string, problems: FieldProblem[], lists: Array<{ field: string; path: string }>): ImageSpec[] {
   const items = isRecord(raw) && 'fromFile' in raw ? [raw] : raw;
   if (!Array.isArray(items) || items.length === 0) {
     problems.push({ path: at, message: 'must be a non-empty list of image references, or { fromFile: PATH } naming an image list file' });
@@ -46,6 +48,7 @@ function parseImages(raw: unknown, at: string, configDir: string, problems: Fiel
     if (isRecord(item) && 'fromFile' in item) {
       reportUnknownKeys(item, ['fromFile'], here, problems);
       const list = readImageList(item.fromFile, `${here}.fromFile`, configDir, problems);
+      if (list) lists.push({ field: `${here}.fromFile`, path: list.path });
       for (const listed of list?.images ?? []) {
         const image = parseImage(listed.text, listed.at, configDir, problems);
         if (image) images.push({ ...image, field: listed.at });

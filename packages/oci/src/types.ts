@@ -29,6 +29,8 @@ export interface OciSpec {
   authFile?: string;
   insecureRegistries: string[];
   prefix?: string;
+  /** Image list files the references were read from (`images: {fromFile}`), for `airlock config check`. */
+  imageLists?: Array<{ field: string; path: string }>;
 }
 
 export interface CatalogImage {
