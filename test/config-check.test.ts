@@ -154,6 +154,16 @@ describe('airlock config check', () => {
     expect(bad.json.problems.map((p) => p.path).sort()).toEqual(['publish.registry.credentials', 'publish.registry.insecure', 'publish.registry.password', 'publish.registry.url']);
   });
 
+  it('points publish settings in an airlock.yaml to the site config', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'airlock.yaml'), `${CONFIG}publish:\n  registry: {url: registry.site.example:5000}\n`);
+    await provide(dir);
+    const run = await airlockJson<CheckJson>(['config', 'check', join(dir, 'airlock.yaml')]);
+    expect(run.result.code).toBe(2);
+    expect(run.json.kind).toBe('export');
+    expect(run.json.problems).toEqual([{ path: 'publish', message: expect.stringMatching(/belong to the isolated side: put them in site\.yaml/) }]);
+  });
+
   it('accepts the commented site.yaml that airlock init writes', async () => {
     const home = join(await tempDir(), 'home');
     const init = await airlockJson<{ siteConfig: string; siteConfigCreated: boolean }>(['--home', home, 'init']);

@@ -35,7 +35,10 @@ export function inspectConfig(raw: unknown, path: string, configDir: string, reg
     return { problems, config: { path, configDir, channel: '', signing: { key: '' }, volumes: { maxSize: 0, compression: 'zstd' }, expiresAfterMs: 0, sources: [] }, sources: [] };
   }
 
-  for (const key of Object.keys(raw)) if (!TOP_LEVEL.has(key)) bad(key, `unknown field (known: ${[...TOP_LEVEL].join(', ')})`);
+  for (const key of Object.keys(raw)) {
+    if (key === 'publish') bad(key, 'publish settings (the registry import pushes to) belong to the isolated side: put them in site.yaml in its airlock home (airlock init writes one), not in airlock.yaml');
+    else if (!TOP_LEVEL.has(key)) bad(key, `unknown field (known: ${[...TOP_LEVEL].join(', ')})`);
+  }
   if (!isPlainName(raw.channel)) bad('channel', 'required: a plain name such as site-a (letters, digits, . _ -)');
 
   const signing = raw.signing;
