@@ -127,6 +127,15 @@ describe.skipIf(!requireTools('mksquashfs'))('airlock plan: snaps carried withou
       await writeFile(config, source(true));
       const whole = await airlockJson<PlanJson>(['--home', join(root, 'home'), 'plan', '-c', config]);
       expect(whole.json.problems).toEqual([]);
+
+      // A base the store does not have: named as the prerequisite of the snap that needs it.
+      store.release({ meta: { name: 'needs-core24', version: '1.0', base: 'core24' }, revision: 1, channels: { 'latest/stable': ['amd64'] } });
+      await writeFile(config, source(true).replace('snaps: [hello-app]', 'snaps: [needs-core24]'));
+      const unresolvable = await airlockJson<PlanJson>(['--home', join(root, 'home'), 'plan', '-c', config]);
+      expect(unresolvable.result.code).toBe(1);
+      expect(unresolvable.json.problems).toEqual([
+        expect.objectContaining({ source: 'snap/snaps', severity: 'error', code: 'SOURCE_NOT_FOUND', message: expect.stringMatching(/^prerequisite core24 of needs-core24 cannot be resolved for amd64, so needs-core24 would not install offline/) }),
+      ]);
     } finally {
       await store.stop();
       await rm(root, { recursive: true, force: true });
