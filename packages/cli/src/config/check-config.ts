@@ -28,7 +28,7 @@ export async function checkConfigFile(path: string, registry: DriverRegistry): P
   try {
     doc = await readConfigDocument(path);
   } catch (err) {
-    if (isAirlockError(err, 'CONFIG_INVALID')) return result(err.details?.problems as FieldProblem[], 'export', path);
+    if (isAirlockError(err, 'CONFIG_INVALID')) return result(err.details?.problems as FieldProblem[], basename(path) === 'site.yaml' ? 'site' : 'export', path);
     throw err;
   }
   const kind = kindOf(doc.raw, doc.path);
