@@ -1,5 +1,6 @@
 import type { Driver } from '@airlock/core';
 import { describeApt } from './describe.js';
+import { aptLocalFiles } from './local-files.js';
 import { parseAptCatalog } from './parse-catalog.js';
 import { parseAptSpec } from './parse-spec.js';
 import { publishApt } from './publish.js';
@@ -16,4 +17,5 @@ export const aptDriver: Driver<AptSpec, AptCatalog> = {
   reverify: reverifyApt,
   publish: publishApt,
   describe: describeApt,
+  localFiles: aptLocalFiles,
 };

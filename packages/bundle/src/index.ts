@@ -10,3 +10,4 @@ export * from './verify-volume.js';
 export * from './sums.js';
 export * from './read-manifest.js';
 export * from './write-bundle-files.js';
+export * from './volume-size.js';

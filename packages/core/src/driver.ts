@@ -35,6 +35,29 @@ export interface ResolveResult<Catalog> {
   artifacts: Artifact[];
   /** Optional per-part breakdown for `airlock plan` (what each part needs and what of it is new). */
   groups?: PlanGroup[];
+  /**
+   * What would not install or boot offline at the site although the source resolved (a requirement
+   * nothing provides, a prerequisite left out, a MAAS mirror without bootloaders). `airlock plan`
+   * lists them; `export` prints them and goes on.
+   */
+  warnings?: ResolveWarning[];
+}
+
+/** One finding of `resolve` that the operator should act on before the bundle travels. */
+export interface ResolveWarning {
+  /** Stable kind, e.g. DEPENDENCY_UNSATISFIED, PREREQUISITE_MISSING, NO_BOOTLOADERS, NO_PLATFORM. */
+  kind: string;
+  message: string;
+}
+
+/** A local file or directory a validated spec refers to; `airlock config check` makes sure it is there. */
+export interface LocalReference {
+  /** The config field, e.g. `sources[1].keyring` or `sources[3].custom[0].file`. */
+  field: string;
+  path: string;
+  kind: 'file' | 'directory' | 'file-or-directory';
+  /** Also check the content: OpenPGP public key(s), armored or binary. */
+  content?: 'openpgp-public-keys';
 }
 
 export interface DownloadOptions {
@@ -217,6 +240,8 @@ export interface Driver<Spec extends { name: string } = { name: string }, Catalo
   publish(catalog: Catalog, ctx: PublishContext): Promise<void>;
   /** Pure: what the published source offers clients (counts, bytes, client configuration templates). */
   describe?(catalog: Catalog, ctx: DescribeContext): SourceDescription;
+  /** The local files a validated spec refers to (keyrings, trees, image files), for `airlock config check`. */
+  localFiles?(spec: Spec, at: string): LocalReference[];
 }
 
 /** Any driver, as the engine holds them in its registry. */

@@ -1,5 +1,6 @@
 import type { Driver } from '@airlock/core';
 import { describeRpm } from './describe.js';
+import { rpmLocalFiles } from './local-files.js';
 import { parseRpmCatalog } from './parse-catalog.js';
 import { parseRpmSpec } from './parse-spec.js';
 import { publishRpm } from './publish.js';
@@ -16,4 +17,5 @@ export const rpmDriver: Driver<RpmSpec, RpmCatalog> = {
   reverify: reverifyRpm,
   publish: publishRpm,
   describe: describeRpm,
+  localFiles: rpmLocalFiles,
 };

@@ -1,5 +1,6 @@
 import type { Driver } from '@airlock/core';
 import { describeSnap } from './describe.js';
+import { snapLocalFiles } from './local-files.js';
 import { snapRootAnchors } from './assertions/roots.js';
 import { mergeSnapCatalogs } from './merge.js';
 import { parseSnapCatalog } from './parse-catalog.js';
@@ -20,4 +21,5 @@ export const snapDriver: Driver<SnapSpec, SnapCatalog> = {
   merge: mergeSnapCatalogs,
   publish: publishSnap,
   describe: describeSnap,
+  localFiles: snapLocalFiles,
 };

@@ -1,11 +1,14 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AirlockError, formatSize, parseSize } from '@airlock/core';
-import { exportBundle, planExport } from '@airlock/engine';
+import { exportBundle, planExport, planFailure, type PlanResult } from '@airlock/engine';
 import { createFetcher } from '@airlock/fetch';
 import type { Compression } from '@airlock/bundle';
 import { loadConfig } from '../config/load-config.js';
 import { contextFor } from '../context.js';
+import { ExitError, exitCodeFor } from '../exit-codes.js';
+import type { Output } from '../output.js';
+import { examples } from '../help.js';
 
 interface ExportFlags {
   config: string;
@@ -38,22 +41,21 @@ function withVolumeOptions(command: Command): Command {
 }
 
 export function registerExport(program: Command): void {
-  withVolumeOptions(program.command('plan'))
-    .description('resolve the sources and show what the next export would ship, without writing a bundle')
+  const plan = withVolumeOptions(program.command('plan'))
+    .description('resolve the sources and show what the next export would ship, what each volume will take, whether it fits, and what would not install offline at the site, without downloading content or writing a bundle')
+    .option('-o, --out <dir>', 'the bundle directory the export would write to: its free space is checked too')
     .action(async (flags: ExportFlags, cmd: Command) => {
       const { output, progress, home, registry } = contextFor(cmd);
       const config = await loadConfig(flags.config, registry);
-      const plan = await planExport({ config, registry, home, fetcher: createFetcher(), progress, ...volumeOverrides(flags) });
+      const plan = await planExport({ config, registry, home, fetcher: createFetcher(), progress, ...volumeOverrides(flags), ...(flags.out ? { outDir: resolve(flags.out) } : {}) });
       output.result(plan);
-      output.line(`${plan.id}: ${plan.base ? `incremental on ${plan.base.id}` : 'full bundle'}`);
-      for (const s of plan.sources) {
-        output.line(`  ${s.type}/${s.name}: ${s.artifacts} artifact(s), ${formatSize(s.bytes)}; new: ${s.newBlobs}, ${formatSize(s.newBytes)}`);
-        for (const g of s.groups ?? []) output.line(`    ${g.label}: ${g.artifacts} file(s), ${formatSize(g.bytes)}; new: ${g.newBlobs}, ${formatSize(g.newBytes)}`);
-      }
-      output.line(`would ship ${plan.carried.blobs} blob(s), ${formatSize(plan.carried.bytes)} in ${plan.volumes} volume(s) of at most ${formatSize(plan.maxVolumeSize)} (${plan.compression})`);
+      showPlan(output, plan);
+      const failure = planFailure(plan);
+      if (failure) throw new ExitError(exitCodeFor(failure));
     });
+  examples(plan, ['airlock plan -c airlock.yaml', 'airlock --json plan -c airlock.yaml --max-volume-size 700MiB']);
 
-  withVolumeOptions(program.command('export'))
+  const exporter = withVolumeOptions(program.command('export'))
     .description('resolve the sources, then write a signed multi-volume bundle into DIR')
     .requiredOption('-o, --out <dir>', 'bundle directory (empty, or holding an interrupted export of the same bundle)')
     .option('--receipt <file>', "a receipt from the site (airlock receipt): ship exactly what it lacks, incremental on what it published")
@@ -74,4 +76,32 @@ export function registerExport(program: Command): void {
       output.line(`  ${result.carried.blobs} of ${result.total.blobs} blob(s) carried, ${formatSize(result.carried.bytes)} in ${result.volumes.length} volume(s)`);
       for (const v of result.volumes) output.line(`  ${v.name}  ${formatSize(v.size)}`);
     });
+  examples(exporter, [
+    'airlock export -c airlock.yaml -o /media/usb/bundle',
+    'airlock export -c airlock.yaml -o /media/usb/bundle --receipt site.receipt.json --site-key site.asc',
+  ]);
+}
+
+function showPlan(output: Output, plan: PlanResult): void {
+  output.line(`${plan.id}: ${plan.base ? `incremental on ${plan.base.id}` : 'full bundle'}`);
+  for (const s of plan.sources) {
+    output.line(`  ${s.type}/${s.name}: ${s.artifacts} artifact(s), ${formatSize(s.bytes)}; new: ${s.newBlobs}, ${formatSize(s.newBytes)}`);
+    for (const g of s.groups ?? []) output.line(`    ${g.label}: ${g.artifacts} file(s), ${formatSize(g.bytes)}; new: ${g.newBlobs}, ${formatSize(g.newBytes)}`);
+  }
+  output.line(`would ship ${plan.carried.blobs} blob(s), ${formatSize(plan.carried.bytes)} in ${plan.volumes} volume(s) of at most ${formatSize(plan.maxVolumeSize)} (${plan.compression}), about ${formatSize(plan.estimatedBytes)} on the media`);
+  for (const v of plan.volumeSizes) {
+    const bound = v.maxBytes === v.estimatedBytes ? 'exact' : `at most ${formatSize(v.maxBytes)}`;
+    output.line(`  ${v.name}: ${v.entries} entries, ~${formatSize(v.estimatedBytes)} (${bound})`);
+  }
+  for (const c of plan.space) {
+    const verdict = c.ok ? 'fits' : 'DOES NOT FIT';
+    output.line(`  space on ${c.where.join(' + ')} (${c.paths.join(', ')}): needs ${formatSize(c.needed)}, ${formatSize(c.free)} free: ${verdict}`);
+  }
+  const warnings = plan.problems.filter((p) => p.severity === 'warning');
+  const errors = plan.problems.filter((p) => p.severity === 'error');
+  if (warnings.length > 0) output.line(`would not install offline at the site (${warnings.length}):`);
+  for (const w of warnings) output.line(`  - ${w.source}: [${w.code}] ${w.message}`);
+  for (const e of errors) output.error(`${e.source} cannot be exported: [${e.code}] ${e.message}`);
+  if (plan.space.some((c) => !c.ok)) output.error('not enough free space for this export (DISK_FULL): free space where it says, or export elsewhere');
+  if (errors.length > 0) output.detail('fix the sources above, then run airlock plan again');
 }

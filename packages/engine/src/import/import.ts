@@ -4,6 +4,7 @@ import { readManifest, type VerifiedManifest } from '@airlock/bundle';
 import { SiteState } from '@airlock/state';
 import { Snapshots, Vault } from '@airlock/vault';
 import { reportingDiskFull, type ImportProgressSoFar } from '../disk-full.js';
+import { checkImportSpace } from '../preflight/preflight.js';
 import type { AirlockHome } from '../home.js';
 import { withLock } from '../lock.js';
 import type { DriverRegistry } from '../registry.js';
@@ -70,6 +71,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       at.vault = vault;
       await vault.init();
       const present = await presentVolumes(manifest, dirname(verified.path), options.volumes);
+      await checkImportSpace({ home, manifest, manifestSha256: sha256, state, present });
       const ingest = await ingestVolumes(manifest, sha256, present, state, vault, options.progress);
       const result = baseResult(verified, ingest, state);
       const failed = ingest.outcomes.find((o) => o.status === 'failed');

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AirlockError, isRecord } from '@airlock/core';
+import { isRecord } from '@airlock/core';
 import { ASSERTION_MEDIA_TYPE } from '../store/fetch-assertions.js';
 import { answerActions } from './actions.js';
 import { servedSnaps } from './served-snaps.js';
@@ -20,7 +20,8 @@ export type SnapStoreHandler = ((req: IncomingMessage, res: ServerResponse) => P
  * reached by another address than the request shows (a proxy, TLS in front), else the Host header's.
  */
 export function createSnapStoreHandler(root: string, options: { publicUrl?: string } = {}): SnapStoreHandler {
-  const publicBase = options.publicUrl === undefined ? undefined : publicBaseOf(options.publicUrl);
+  // The caller validated it (serve's parsePublicUrl); only the trailing slash is dropped here.
+  const publicBase = options.publicUrl?.replace(/\/+$/, '');
   const handler = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const url = new URL(req.url ?? '/', 'http://store.invalid'); // request target: attacker-controlled
     const m = /^\/snap\/([A-Za-z0-9][A-Za-z0-9._-]{0,63})\/(v2\/snaps\/info\/[^/]+|v2\/snaps\/refresh|v2\/snaps\/find|v2\/assertions\/.+|api\/v1\/snaps\/assertions\/.+)$/.exec(url.pathname);
@@ -112,13 +113,3 @@ function sendJson(req: IncomingMessage, res: ServerResponse, status: number, bod
   res.end(req.method === 'HEAD' ? undefined : bytes);
 }
 
-function publicBaseOf(publicUrl: string): string {
-  let url: URL;
-  try {
-    url = new URL(publicUrl);
-  } catch {
-    throw new AirlockError('USAGE', `--public-url wants an http(s) URL such as https://mirror.example.internal/ (got ${publicUrl})`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new AirlockError('USAGE', `--public-url must be http or https (got ${publicUrl})`);
-  return url.href.replace(/\/+$/, '');
-}
