@@ -15,7 +15,8 @@ record() {
 run() { printf '    $ %s\n' "$(shown "$@")" >&3; "$@" >>"$log" 2>&1; }
 note() { printf '    # %s\n' "$(relative "$*")" >&3; }
 fail() { echo "$*" >>"$log"; echo "$*"; return 1; }
-skip() { echo "$*"; return 2; }
+# skip REASON: this client cannot run here (not a failure); marked by a file, since tools use any exit code.
+skip() { : >"$skip_mark"; echo "$*"; return 1; }
 
 # consume CLIENT TYPE "TOOLS" FUNCTION
 consume() {
@@ -26,16 +27,19 @@ consume() {
   for t in $tools; do command -v "$t" >/dev/null 2>&1 || missing+=("$t"); done
   if [ ${#missing[@]} -gt 0 ]; then record "$client" "$source" skipped "not installed: ${missing[*]} (scripts/install-test-deps.sh)"; return 0; fi
   log="$clients/$client.log"
+  skip_mark="$clients/$client.skip"
   mkdir -p "$clients/$client"
   set +e
   { detail=$(set -e; "$fn" "$clients/$client" 2>>"$log"); rc=$?; } 3>&1
   set -e
   detail=${detail##*$'\n'}
-  case $rc in
-    0) record "$client" "$source" ok "$detail" ;;
-    2) record "$client" "$source" skipped "$detail" ;;
-    *) record "$client" "$source" FAILED "${detail:-exit $rc}; see $(relative "$log")" ;;
-  esac
+  if [ -e "$skip_mark" ]; then
+    record "$client" "$source" skipped "$detail"
+  elif [ "$rc" -eq 0 ]; then
+    record "$client" "$source" ok "$detail"
+  else
+    record "$client" "$source" FAILED "${detail:-exit $rc}; see $(relative "$log")"
+  fi
 }
 
 apt_conf() { # an apt-get and dpkg confined to $1, runnable without root
