@@ -31,7 +31,7 @@ mkdir -p "$demo/upstream" "$demo/keys" "$demo/bundle" "$clients"
 touch "$demo/.airlock-demo"
 
 step "building the example upstreams (fixtures/, real tools)"
-npx tsc -p scripts/demo --outDir "$demo/js"
+"$root/node_modules/.bin/tsc" -p scripts/demo --outDir "$demo/js"
 echo '{"type": "module"}' >"$demo/js/package.json"
 AIRLOCK_REPO="$root" node "$demo/js/scripts/demo/upstreams.js" "$demo" &
 upstreams_pid=$!

@@ -42,7 +42,9 @@ consume() {
   fi
 }
 
-apt_conf() { # an apt-get and dpkg confined to $1, runnable without root
+# An apt-get and dpkg confined to $1, runnable without root. The fixture packages are amd64 (and
+# only hold documentation), so hosts of other architectures install them too.
+apt_conf() {
   cat <<EOF
 Dir "$1/";
 Dir::State::status "$1/var/lib/dpkg/status";
@@ -56,7 +58,7 @@ APT::Install-Recommends "false";
 APT::Sandbox::User "root";
 Acquire::Languages "none";
 Acquire::Retries "0";
-DPkg::Options { "--root=$1"; "--log=$1/var/log/dpkg.log"; "--force-not-root"; "--force-bad-path"; };
+DPkg::Options { "--root=$1"; "--log=$1/var/log/dpkg.log"; "--force-not-root"; "--force-bad-path"; "--force-architecture"; };
 EOF
 }
 
@@ -91,7 +93,7 @@ client_dnf() {
   mkdir -p "$dir/etc/dnf" "$dir/etc/yum.repos.d"
   printf '[main]\n' >"$dir/etc/dnf/dnf.conf"
   # The fixture's packages carry no signatures of their own: repo_gpgcheck checks repomd.xml,
-  # whose checksums cover every package.
+  # whose checksums cover every package. They are x86_64 and noarch, hence --forcearch.
   cat >"$dir/etc/yum.repos.d/airlock-example.repo" <<EOF
 [airlock-example]
 name=airlock site: $(fact rpm.source)
@@ -101,7 +103,7 @@ gpgcheck=0
 gpgkey=${site_url}keys/site.asc
 EOF
   note "$dir/etc/yum.repos.d/airlock-example.repo: baseurl=${site_url}$(fact rpm.source)/ repo_gpgcheck=1 gpgkey=${site_url}keys/site.asc"
-  run "${as_root[@]}" dnf -y --installroot="$dir" --releasever=9 install "$pkg"
+  run "${as_root[@]}" dnf -y --installroot="$dir" --releasever=9 --forcearch=x86_64 install "$pkg"
   rpm --root "$dir" -q "$pkg" >>"$log" || fail "rpm -q $pkg: not installed"
   echo "installed $(rpm --root "$dir" -q "$pkg") and $(($(rpm --root "$dir" -qa | wc -l) - 1)) dependencies (repo_gpgcheck=1, keys/site.asc) into $(relative "$dir")"
 }
