@@ -1,4 +1,4 @@
-import { CommanderError } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import { isAirlockError } from '@airlock/core';
 import { colorEnabled, paint } from './color.js';
 import { EXIT, ExitError, exitCodeFor } from './exit-codes.js';
@@ -7,7 +7,8 @@ import { buildProgram } from './program.js';
 
 /** The only place that ends the process: every error becomes a message, a next step and a stable exit code. */
 async function main(argv: string[]): Promise<number> {
-  const program = buildProgram().exitOverride();
+  const program = buildProgram();
+  overrideExits(program);
   const json = argv.includes('--json');
   const color = colorEnabled(process.stderr);
   try {
@@ -26,6 +27,12 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`airlock hit an unexpected error; please report it with this output:\n${detail}\n`);
     return EXIT.FAILURE;
   }
+}
+
+/** Subcommands copy settings only when created, so every command is told not to exit by itself: usage errors exit 2. */
+function overrideExits(command: Command): void {
+  command.exitOverride();
+  for (const sub of command.commands) overrideExits(sub);
 }
 
 process.exit(await main(process.argv));

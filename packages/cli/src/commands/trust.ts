@@ -49,6 +49,8 @@ export function registerTrust(program: Command): void {
     .command('remove')
     .description('stop trusting the exporter key with fingerprint FPR, or the trust anchor with that id (channels bound to the key stay bound to it until rebound)')
     .argument('<fingerprint-or-id>')
+    // Snap root ids are base64url and may begin with '-': take such a word as the id, not an option.
+    .allowUnknownOption()
     .action(async (fingerprint: string, _opts: unknown, cmd: Command) => {
       const { output, home } = contextFor(cmd);
       if (!trustRemove(home, fingerprint)) throw new AirlockError('TRUST_UNKNOWN_KEY', `${fingerprint} is neither a trusted key nor a trust anchor (see airlock trust list)`);
