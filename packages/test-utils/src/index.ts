@@ -11,3 +11,4 @@ export * from './mutate-text.js';
 export * from './mutate-json.js';
 export * from './fault-server.js';
 export * from './tar-reseal.js';
+export * from './dir-vault.js';

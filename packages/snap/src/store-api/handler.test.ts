@@ -3,9 +3,8 @@ import { symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentProgress, type Signer } from '@airlock/core';
-import { tempDir, testUpstreamTrust } from '@airlock/test-utils';
+import { tempDir, testUpstreamTrust, DirVault } from '@airlock/test-utils';
 import { CatalogFixture } from '../__tests__/catalog-fixture.js';
-import { DirVault } from '../__tests__/dir-vault.js';
 import { publishSnap } from '../publish.js';
 import { createSnapStoreHandler } from './handler.js';
 
