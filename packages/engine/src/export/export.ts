@@ -76,6 +76,7 @@ export async function exportBundle(options: ExportOptions): Promise<ExportResult
         ...(receipt ? { base: receipt.base } : {}),
       });
       await checkExportSpace({ home, outDir: options.outDir, bundle: { id: selection.id, channel: config.channel, sequence: selection.sequence }, plan: selection.plan, blobs: selection.blobs, carried: selection.carried, compression });
+      failpoint('export:after-space-check');
       await prepareOutDir(options.outDir, selection.id);
       const reader = new BlobReader(selection.blobs, home.cache);
       await reader.materialize(selection.carried, options.fetcher, options.progress);

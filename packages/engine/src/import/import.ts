@@ -72,6 +72,7 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
       await vault.init();
       const present = await presentVolumes(manifest, dirname(verified.path), options.volumes);
       await checkImportSpace({ home, manifest, manifestSha256: sha256, state, present });
+      failpoint('import:after-space-check');
       const ingest = await ingestVolumes(manifest, sha256, present, state, vault, options.progress);
       const result = baseResult(verified, ingest, state);
       const failed = ingest.outcomes.find((o) => o.status === 'failed');
