@@ -1,5 +1,5 @@
 import type { Fetcher } from '@airlock/core';
-import { EnvHttpProxyAgent } from 'undici';
+import type { Dispatcher } from 'undici';
 import { download } from './download.js';
 import { getBytes } from './get-bytes.js';
 import { Limiter } from './limiter.js';
@@ -16,11 +16,23 @@ export interface ClosableFetcher extends Fetcher {
  */
 export function createFetcher(o: FetcherOptions = {}): ClosableFetcher {
   const options = resolveFetcherOptions(o);
-  const client = { dispatcher: new EnvHttpProxyAgent(), options };
+  const agent = lazyProxyAgent();
+  const client = { dispatcher: agent.get, options };
   const limiter = new Limiter(options.concurrency);
   return {
     getBytes: (url, opts) => getBytes(client, limiter, url, opts),
     download: (urls, dest, opts) => download(client, limiter, urls, dest, opts),
-    close: () => client.dispatcher.close(),
+    close: agent.close,
+  };
+}
+
+/** undici is a large module: it is loaded on the first request, not when the command starts. */
+function lazyProxyAgent(): { get(): Promise<Dispatcher>; close(): Promise<void> } {
+  let agent: Promise<Dispatcher> | undefined;
+  return {
+    get: () => (agent ??= import('undici').then(({ EnvHttpProxyAgent }) => new EnvHttpProxyAgent())),
+    close: async () => {
+      if (agent) await (await agent).close();
+    },
   };
 }

@@ -21,7 +21,8 @@ export interface OpenResponse {
 }
 
 export interface HttpClient {
-  dispatcher: Dispatcher;
+  /** The HTTP agent (proxy-aware), made on first use. */
+  dispatcher(): Promise<Dispatcher>;
   options: ResolvedFetcherOptions;
 }
 
@@ -33,7 +34,7 @@ export async function openResponse(client: HttpClient, url: string, headers: Rec
   let current = parseHttpUrl(url);
   let sending: Record<string, string> = { 'user-agent': client.options.userAgent, ...lowerCaseKeys(headers) };
   for (let hop = 0; ; hop++) {
-    const res = await dispatchGet(client.dispatcher, current, { headers: sending, timeoutMs: client.options.timeoutMs, ...o });
+    const res = await dispatchGet(await client.dispatcher(), current, { headers: sending, timeoutMs: client.options.timeoutMs, ...o });
     const location = header(res.headers, 'location');
     if (REDIRECT_STATUS.has(res.statusCode) && location !== undefined) {
       discardBody(res.body);

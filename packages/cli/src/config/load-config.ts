@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
 import { asAirlockError, invalid, type FieldProblem } from '@airlock/core';
 import type { DriverRegistry, ExportConfig } from '@airlock/engine';
 import { validateConfig } from './validate-config.js';
@@ -21,6 +20,7 @@ export async function readConfigDocument(path: string): Promise<ConfigDocument> 
   } catch (err) {
     throw asAirlockError(err, 'CONFIG_NOT_FOUND', `cannot read the config file ${absolute}`);
   }
+  const { parseDocument } = await import('yaml'); // large: loaded only by commands that read a config
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const problems: FieldProblem[] = doc.errors.map((e) => ({ path: `line ${e.linePos?.[0]?.line ?? '?'}`, message: e.message.split('\n')[0] ?? e.message }));

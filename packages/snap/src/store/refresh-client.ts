@@ -1,5 +1,5 @@
 import { AirlockError } from '@airlock/core';
-import { EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 
 const ANSWER_LIMIT = 16 << 20;
 const RETRIES = 3;
@@ -27,15 +27,16 @@ export async function postDownloadAction(store: string, action: DownloadAction, 
   const url = `${store}/v2/snaps/refresh`;
   // HTTP_PROXY, HTTPS_PROXY and NO_PROXY apply as they do to the engine's fetcher; closed at the end
   // so no idle connection keeps the process alive.
+  const { EnvHttpProxyAgent, request } = await import('undici'); // large: loaded only when a store is asked
   const dispatcher = new EnvHttpProxyAgent();
   try {
-    return await attempts(url, body, action.name, architecture, dispatcher);
+    return await attempts(url, body, action.name, architecture, dispatcher, request);
   } finally {
     await dispatcher.close();
   }
 }
 
-async function attempts(url: string, body: string, name: string, architecture: string, dispatcher: Dispatcher): Promise<unknown> {
+async function attempts(url: string, body: string, name: string, architecture: string, dispatcher: Dispatcher, request: typeof import('undici').request): Promise<unknown> {
   let lastError: unknown;
   for (let attempt = 0; attempt <= RETRIES; attempt++) {
     if (attempt > 0) await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
