@@ -32,6 +32,10 @@ packages=(
   golang-gopkg-macaroon.v1-dev
   golang-github-juju-ratelimit-dev
   golang-dbus-dev
+  podman         # pulls through the site page's registries.conf mirror entries
+  wget           # the site page's files snippet (recursive copy)
+  jq             # docs/serve.md's /airlock.json example
+  chromium       # renders the site page headless (test/site-page-browser.test.ts)
 )
 
 SUDO=""

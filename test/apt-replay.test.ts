@@ -30,8 +30,10 @@ describe.skipIf(!requireTools(...TOOLS))('apt replay: a mirror serving an older 
 
   async function exportTo(name: string, command: 'export' | 'plan' = 'export', extra: string[] = []): Promise<Run> {
     const args = command === 'export' ? ['export', '-c', config, '-o', join(root, name), ...extra] : ['plan', '-c', config];
-    const { result, json } = await airlockJson<{ error?: Run['error'] }>(['--home', exportHome(), ...args]);
-    return { code: result.code, ...(json.error ? { error: json.error } : {}), stderr: result.stderr };
+    const { result, json } = await airlockJson<{ error?: Run['error']; problems?: Array<{ severity: string } & NonNullable<Run['error']>> }>(['--home', exportHome(), ...args]);
+    // plan lists a source it cannot export among its problems (and plans the others).
+    const error = json.error ?? json.problems?.find((p) => p.severity === 'error');
+    return { code: result.code, ...(error ? { error } : {}), stderr: result.stderr };
   }
 
   async function importFrom(name: string): Promise<Run> {

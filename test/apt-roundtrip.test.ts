@@ -1,12 +1,13 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireTools } from '@airlock/test-utils';
 import { aptRoot, buildUpstream, serveDir, serveSite, simulatedInstalls, writeConfig, type Served, type Upstream } from '../fixtures/apt/harness.js';
 import { airlock, airlockJson } from './support/cli.js';
+import { relocate, runSnippet, siteDocument, snippet } from './support/site-config.js';
 
-const TOOLS = ['dpkg-deb', 'apt-ftparchive', 'gpg', 'apt-get', 'xz'];
+const TOOLS = ['dpkg-deb', 'apt-ftparchive', 'gpg', 'apt-get', 'xz', 'curl', 'jq'];
 
 /** What apt-get itself picks for `app` (Install-Recommends off), and so what airlock must carry. */
 const APP_CLOSURE = ['app 1.0-1', 'base-tool 2.0-1', 'data-common 1.0-1', 'editor-b 1.0-1', 'libbar 1.0-1', 'libbaz 1.0-1', 'libfoo 1:0.9-1', 'postfix-lite 3.0-1', 'shell-a 1.0-1'];
@@ -82,20 +83,36 @@ describe.skipIf(!requireTools(...TOOLS))('apt: fixture archive → export → im
 
     const site = await serveSite(siteHome);
     try {
-      const key = join(dir, 'site.gpg');
-      await writeFile(key, Buffer.from(await (await fetch(new URL('keys/site.gpg', site.url))).arrayBuffer()));
-      const apt = await aptRoot(
-        join(dir, 'apt-site'),
-        `deb [signed-by=${key}] ${site.url}apt/fixture stable main\ndeb [signed-by=${key}] ${site.url}apt/fixture-flat flat/\n`,
-      );
-      const update = apt.aptGet(['update']);
-      expect(update.status, update.stderr).toBe(0);
-      expect(`${update.stdout}\n${update.stderr}`).not.toMatch(/^(W|E):/m);
-      const install = apt.aptGet(['install', '--download-only', '-y', 'app']);
-      expect(install.status, install.stderr).toBe(0);
-      expect(`${install.stdout}\n${install.stderr}`).not.toMatch(/^(W|E):/m);
-      const debs = (await readdir(join(apt.root, 'var/cache/apt/archives'))).filter((f) => f.endsWith('.deb'));
-      expect(debs.map((f) => f.split('_')[0]).sort()).toEqual(APP_CLOSURE.map((p) => p.split(' ')[0]));
+      // The client configuration is the site page's (/airlock.json), with /etc/apt/keyrings moved into the test.
+      const doc = await siteDocument(site.url);
+      const local = (text: string): string => relocate(text, { '/etc/apt/keyrings': join(dir, 'keyrings') });
+      const fetchKey = runSnippet(local(snippet(doc, 'apt/fixture', 'apt-key').text), dir);
+      expect(fetchKey.status, fetchKey.stderr).toBe(0);
+      expect((await readFile(join(dir, 'keyrings', 'airlock-site.gpg'))).equals(await readFile(join(siteHome, 'publish', 'current', 'keys', 'site.gpg')))).toBe(true);
+      expect(snippet(doc, 'apt/fixture-flat', 'apt-key').text).toBe(snippet(doc, 'apt/fixture', 'apt-key').text);
+
+      const oneLine = await aptRoot(join(dir, 'apt-site'), ['apt/fixture', 'apt/fixture-flat'].map((s) => local(snippet(doc, s, 'apt-sources-list').text)).join(''));
+      const deb822 = await aptRoot(join(dir, 'apt-site-deb822'), '');
+      for (const source of ['apt/fixture', 'apt/fixture-flat']) {
+        const file = snippet(doc, source, 'apt-deb822');
+        await writeFile(join(deb822.root, 'etc/apt/sources.list.d', basename(file.file ?? '')), local(file.text));
+      }
+      for (const apt of [oneLine, deb822]) {
+        const update = apt.aptGet(['update']);
+        expect(update.status, update.stderr).toBe(0);
+        expect(`${update.stdout}\n${update.stderr}`).not.toMatch(/^(W|E):/m);
+        const install = apt.aptGet(['install', '--download-only', '-y', 'app']);
+        expect(install.status, install.stderr).toBe(0);
+        expect(`${install.stdout}\n${install.stderr}`).not.toMatch(/^(W|E):/m);
+        const debs = (await readdir(join(apt.root, 'var/cache/apt/archives'))).filter((f) => f.endsWith('.deb'));
+        expect(debs.map((f) => f.split('_')[0]).sort()).toEqual(APP_CLOSURE.map((p) => p.split(' ')[0]));
+      }
+      // docs/serve.md: every apt source's one-line entries, from /airlock.json with curl and jq.
+      const lists = runSnippet(`curl -fsS ${site.url}airlock.json | jq -r '.sources[] | .clients[] | select(.id == "apt-sources-list") | .text'`, dir);
+      expect(lists.status, lists.stderr).toBe(0);
+      expect(lists.stdout).toBe(['apt/fixture', 'apt/fixture-flat'].map((s) => `${snippet(doc, s, 'apt-sources-list').text}\n`).join(''));
+      const fixture = doc.sources.find((s) => s.name === 'fixture');
+      expect(fixture?.counts).toEqual([{ label: 'packages', value: 9 }, { label: 'suites', value: 1 }, { label: 'components', value: 1 }, { label: 'architectures', value: 1 }]);
     } finally {
       site.stop();
     }

@@ -1,10 +1,12 @@
-import { readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '@airlock/test-utils';
+import { requireTools, tempDir } from '@airlock/test-utils';
+import { serveSite } from '../fixtures/apt/harness.js';
 import { airlock, airlockJson } from './support/cli.js';
 import { makeScenario } from './support/scenario.js';
-import { describeTree } from './support/tree.js';
+import { describeTree, type TreeEntry } from './support/tree.js';
+import { runSnippet, siteDocument, snippet } from './support/site-config.js';
 
 interface ImportJson {
   status: string;
@@ -95,8 +97,42 @@ describe('files: export → import in reverse volume order → publish (real CLI
       expect(await response.text()).toBe('unicode and spaces survive the trip\n');
       const key = await fetch(new URL('keys/site.asc', url));
       expect(await key.text()).toMatch(/BEGIN PGP PUBLIC KEY BLOCK/);
+
     } finally {
       server.kill('SIGTERM');
+    }
+  });
+
+  it.skipIf(!requireTools('wget', 'curl'))('the site page\'s wget and curl commands copy the published files', async () => {
+    const s = await makeScenario(await tempDir(), { bigMiB: 1, maxSize: '4MiB' });
+    await airlock(['--home', s.exportHome, 'export', '-c', s.config, '-o', s.bundle(1)]);
+    await airlock(['--home', s.siteHome, 'trust', 'add', s.exporterPublicKey]);
+    expect((await airlock(['--home', s.siteHome, 'import', s.bundle(1)])).code).toBe(0);
+    const site = await serveSite(s.siteHome);
+    try {
+      // The site page's wget command copies every file, names with spaces and umlauts included.
+      const doc = await siteDocument(site.url);
+      const copy = join(s.root, 'wget-copy');
+      await mkdir(copy, { recursive: true });
+      const mirrored = runSnippet(snippet(doc, 'files/tools', 'files-wget').text, copy);
+      expect(mirrored.status, mirrored.stderr).toBe(0);
+      const files = (tree: Record<string, TreeEntry>) => Object.entries(tree).filter(([, e]) => e.kind === 'file').map(([path, e]) => [path, e.sha256]);
+      const upstream = await describeTree(s.payload);
+      const copied = await describeTree(join(copy, 'files', 'tools'));
+      expect(files(copied)).toEqual(expect.arrayContaining(files(upstream)));
+      // Symbolic links arrive as copies of their targets, as the snippet's note says.
+      const links = Object.entries(upstream).filter(([, e]) => e.kind === 'symlink').map(([path]) => path);
+      expect(links.length).toBeGreaterThan(0);
+      for (const path of links) expect(copied[path]?.kind, path).not.toBe('symlink');
+
+      const curl = snippet(doc, 'files/tools', 'files-curl').text;
+      const [, out, remote] = /^curl -fsSLo (\S+) (\S+)$/.exec(curl) ?? [];
+      const one = runSnippet(curl, copy);
+      expect(one.status, one.stderr).toBe(0);
+      const path = decodeURIComponent((remote ?? '').slice(`${site.url}files/tools/`.length));
+      expect(await readFile(join(copy, out ?? ''))).toEqual(await readFile(join(s.payload, path)));
+    } finally {
+      site.stop();
     }
   });
 });

@@ -10,6 +10,7 @@ import { writeExporterKey } from './support/exporter-key.js';
 import { requireTools } from '@airlock/test-utils';
 import { buildImage, buildTwoPlatformIndex, freePort, remoteDigest, sh, skopeoPush, skopeoPushDocker, startRegistry, type RunningRegistry } from '../fixtures/oci/upstream.js';
 import { AIRLOCK_BIN, airlock, airlockJson } from './support/cli.js';
+import { runSnippet, siteDocument, snippet } from './support/site-config.js';
 
 interface ExportJson {
   carried: { blobs: number; bytes?: number };
@@ -67,6 +68,47 @@ async function serveSite(home: string): Promise<string> {
   return `127.0.0.1:${port}`;
 }
 
+/**
+ * The site page's container snippets, as real clients use them: skopeo's copy-by-digest and
+ * podman's pull commands run as shown, and podman given the registries.conf entries resolves an
+ * upstream name through the site. The upstream speaks plain HTTP, so pulling its name without
+ * --tls-verify=false succeeds only through the insecure mirror; without the entries it fails.
+ * (skopeo 1.9 ignores CONTAINERS_REGISTRIES_CONF; podman, on the same containers/image, reads it.)
+ */
+async function pageSnippetsWork(served: string): Promise<void> {
+  const doc = await siteDocument(`http://${served}/`);
+  const pulls = join(root, 'page-pulls');
+  await mkdir(pulls, { recursive: true });
+  const copy = snippet(doc, 'oci/k8s', 'skopeo-copy');
+  expect(copy.text).toContain(`docker://${served}/acc/app@${appDigest} oci:app:1\n`);
+  const copied = runSnippet(copy.text, pulls);
+  expect(copied.status, copied.stderr).toBe(0);
+  expect((await readdir(pulls)).sort()).toEqual(['app', 'app2', 'dmulti', 'multi']);
+  const app = JSON.parse(await readFile(join(pulls, 'app', 'index.json'), 'utf8')) as { manifests: Array<{ digest: string }> };
+  expect(app.manifests.map((m) => m.digest)).toEqual([appDigest]);
+
+  const conf = snippet(doc, 'oci/k8s', 'registries-conf');
+  expect(conf.text).toContain(`prefix = "${upstream.host}"`);
+  const podmanEnv = async (name: string, registries: string): Promise<NodeJS.ProcessEnv> => {
+    const dir = join(root, `podman-${name}`);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'storage.conf'), `[storage]\ndriver = "vfs"\ngraphroot = "${dir}/root"\nrunroot = "${dir}/run"\n`);
+    await writeFile(join(dir, 'registries.conf'), registries);
+    return { CONTAINERS_STORAGE_CONF: join(dir, 'storage.conf'), CONTAINERS_REGISTRIES_CONF: join(dir, 'registries.conf') };
+  };
+  const mirrored = await podmanEnv('mirror', conf.text);
+  const pulled = runSnippet(`podman pull -q ${upstream.host}/acc/app:1`, root, mirrored);
+  expect(pulled.status, pulled.stderr).toBe(0);
+  expect(runSnippet(`podman image inspect --format '{{.Digest}}' ${upstream.host}/acc/app:1`, root, mirrored).stdout.trim()).toBe(appDigest);
+  expect(runSnippet(`podman pull -q ${upstream.host}/acc/app:1`, root, await podmanEnv('none', '')).status).not.toBe(0);
+
+  const podmanPull = snippet(doc, 'oci/k8s', 'podman-pull');
+  expect(podmanPull.text).toContain(`podman pull --tls-verify=false ${served}/acc/app:1\n`);
+  const direct = runSnippet(podmanPull.text, root, await podmanEnv('direct', ''));
+  expect(direct.status, direct.stderr).toBe(0);
+  expect(snippet(doc, 'oci/k8s', `containerd-hosts-${upstream.host}`).text).toContain(`[host."http://${served}"]`);
+}
+
 /** A registry front that changes the bytes of one blob: the digest in the manifest no longer matches. */
 async function corruptingProxy(target: string, badDigest: string): Promise<string> {
   const server: Server = createServer((req, res) => {
@@ -122,7 +164,7 @@ async function tokenRealm(target: string): Promise<string> {
   return `127.0.0.1:${(server.address() as { port: number }).port}`;
 }
 
-describe.skipIf(!requireTools('docker-registry', 'umoci', 'skopeo'))('oci: real docker-registry upstream → bundle → airlock serve / push (real skopeo)', () => {
+describe.skipIf(!requireTools('docker-registry', 'umoci', 'skopeo', 'podman'))('oci: real docker-registry upstream → bundle → airlock serve / push (real skopeo)', () => {
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'airlock-oci-'));
     layout = join(root, 'layout');
@@ -166,6 +208,7 @@ describe.skipIf(!requireTools('docker-registry', 'umoci', 'skopeo'))('oci: real 
     expect(index.manifests.map((m) => m.annotations['org.opencontainers.image.ref.name']).sort()).toEqual(['acc/app2:1', 'acc/app:1', 'acc/dmulti:1', 'acc/multi:1', 'acc/multi:2']);
 
     const served = await serveSite(site);
+    await pageSnippetsWork(served);
     const multiIndex = JSON.parse(sh('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${upstream.host}/acc/multi:1`])) as { manifests: Array<{ digest: string }> };
     expect(multiIndex.manifests).toHaveLength(2);
     const dockerList = JSON.parse(sh('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${upstream.host}/acc/dmulti:1`])) as { mediaType: string; manifests: Array<{ digest: string }> };

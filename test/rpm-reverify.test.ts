@@ -128,6 +128,20 @@ describe.skipIf(!requireTools('rpmbuild', 'createrepo_c', 'gpg'))('rpm reverify 
     expect(warnings).toEqual([expect.stringContaining('rpm/fx is INSECURE')]);
   });
 
+  it("regression: reverify decompressed primary with the 2 GiB default cap instead of repomd.xml's open-size (UPSTREAM_INVALID)", async () => {
+    const understated = altered((c) => {
+      c.repoGpgcheck = false;
+      c.repomdAsc = null;
+      c.gpgkeys = [];
+      const xml = Buffer.from(c.repomd, 'base64').toString('utf8');
+      const primary = /<data type="primary">[\s\S]*?<\/data>/.exec(xml)?.[0] ?? '';
+      expect(primary).toMatch(/<open-size>\d+<\/open-size>/);
+      c.repomd = Buffer.from(xml.replace(primary, primary.replace(/<open-size>\d+<\/open-size>/, '<open-size>64</open-size>'))).toString('base64');
+    });
+    const error = await expectCode(rpmDriver.reverify!(understated, ctx()), 'UPSTREAM_INVALID');
+    expect(error.message).toMatch(/decompression bomb|more than/);
+  });
+
   it('refuses primary metadata that is not the file repomd.xml names (DIGEST_MISMATCH)', async () => {
     const bad = altered((c) => {
       c.metadata[0]!.digest = c.packages[0]!.digest;

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { createReadStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createGunzip } from 'node:zlib';
@@ -10,6 +10,7 @@ import { writeExporterKey } from './support/exporter-key.js';
 import { parsePrimary, type PrimaryPackage } from '@airlock/rpm';
 import { requireTools, run } from '@airlock/test-utils';
 import { airlock, airlockJson, AIRLOCK_BIN } from './support/cli.js';
+import { siteDocument, snippet } from './support/site-config.js';
 
 const BUILD_REPO = fileURLToPath(new URL('../fixtures/rpm/build-repo.sh', import.meta.url));
 const SERVE_DIR = fileURLToPath(new URL('../fixtures/serve-dir.mjs', import.meta.url));
@@ -36,6 +37,14 @@ function dnf(root: string, url: string, args: string[], repoOptions: string[] = 
     '-y', `--installroot=${root}`, '--releasever=9', '--setopt=reposdir=/dev/null', `--setopt=cachedir=${join(root, '.cache')}`,
     `--repofrompath=r,${url}`, '--setopt=r.gpgcheck=0', ...repoOptions, ...args,
   ]);
+}
+
+/** dnf with exactly one .repo file (the site page's) as its configuration, into a throwaway root. */
+async function dnfWithRepoFile(root: string, repo: { file?: string; text: string }, args: string[]): Promise<ReturnType<typeof run>> {
+  const reposdir = join(root, '.repos');
+  await mkdir(reposdir, { recursive: true });
+  await writeFile(join(reposdir, basename(repo.file ?? 'airlock.repo')), repo.text);
+  return run('dnf', ['-y', `--installroot=${root}`, '--releasever=9', `--setopt=reposdir=${reposdir}`, `--setopt=cachedir=${join(root, '.cache')}`, ...args]);
 }
 
 async function readPrimary(repo: string): Promise<PrimaryPackage[]> {
@@ -101,10 +110,14 @@ describe.skipIf(!requireTools(...TOOLS))('rpm: export with a package filter → 
     await rm(root, { recursive: true, force: true });
   });
 
-  it('dnf with repo_gpgcheck=1 and the site key installs the requested package and its dependencies', async () => {
+  it('dnf with the site page\'s .repo file (repo_gpgcheck=1, the site key) installs the requested package and its dependencies', async () => {
     const installRoot = join(root, 'installroot');
     await mkdir(installRoot);
-    const result = dnf(installRoot, `${siteUrl}rpm/fx/`, ['install', 'fx-app'], ['--setopt=r.repo_gpgcheck=1', `--setopt=r.gpgkey=${siteUrl}keys/site.asc`]);
+    const repo = snippet(await siteDocument(siteUrl), 'rpm/fx', 'dnf-repo');
+    expect(repo.file).toBe('/etc/yum.repos.d/airlock-fx.repo');
+    expect(repo.text).toContain('repo_gpgcheck=1\n');
+    expect(repo.text).toContain(`gpgkey=${siteUrl}keys/site.asc\n`);
+    const result = await dnfWithRepoFile(installRoot, repo, ['install', 'fx-app']);
     expect(result.status, result.stdout + result.stderr).toBe(0);
     const installed = run('rpm', ['--root', installRoot, '-qa', '--qf', '%{NAME}-%{EVR}.%{ARCH}\n']).stdout.trim().split('\n').sort();
     expect(installed).toEqual(['fx-app-1.2~rc1-1.x86_64', 'fx-base-1.0-1.noarch', 'fx-data-3.2-1.noarch', 'fx-doc-1.0-1.noarch', 'fx-lib-1:2.0-1.x86_64', 'fx-postfix-3.5-1.x86_64', 'fx-tools-0.9-3.noarch']);
@@ -115,7 +128,7 @@ describe.skipIf(!requireTools(...TOOLS))('rpm: export with a package filter → 
     await mkdir(installRoot);
     const repodata = await readdir(join(root, 'site', 'publish', 'current', 'rpm', 'fxz', 'repodata'));
     expect(repodata.filter((f) => f.endsWith('.xml.zst'))).toHaveLength(3);
-    const result = dnf(installRoot, `${siteUrl}rpm/fxz/`, ['install', 'fx-lib'], ['--setopt=r.repo_gpgcheck=1', `--setopt=r.gpgkey=${siteUrl}keys/site.asc`]);
+    const result = await dnfWithRepoFile(installRoot, snippet(await siteDocument(siteUrl), 'rpm/fxz', 'dnf-repo'), ['install', 'fx-lib']);
     expect(result.status, result.stdout + result.stderr).toBe(0);
     expect(run('rpm', ['--root', installRoot, '-q', 'fx-lib', 'fx-base']).status).toBe(0);
   });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { checkPublishedMirror } from '@airlock/simplestreams';
 import { requireTools, run } from '@airlock/test-utils';
 import { buildStream, copyMirror, resign, serveDir, serveSite, writeConfig, type Served, type StreamFixture } from '../fixtures/simplestreams/harness.js';
 import { airlock, airlockJson } from './support/cli.js';
+import { relocate, runSnippet, siteDocument, snippet } from './support/site-config.js';
 
 const TOOLS = ['gpg', 'gpgv', 'mksquashfs', 'tar', 'xz', 'gzip'];
 const V3 = 'com.ubuntu.maas:stable:v3:download';
@@ -134,6 +135,30 @@ describe.skipIf(!requireTools(...TOOLS))('simplestreams: fixture stream → expo
       expect(createHash('sha256').update(item).digest('hex')).toBe(sha256);
       const keyring = Buffer.from(await (await fetch(`${site.url}keys/site.gpg`)).arrayBuffer());
       expect(keyring.equals(await readFile(siteKeyring))).toBe(true);
+
+      // The site page's MAAS snippets: the keyring download and gpgv check run as shown (/etc/maas
+      // moved into the test), the boot source URL is where MAAS finds streams/v1/index.sjson, and
+      // the 3.8 request body carries the binary keyring as base64.
+      const doc = await siteDocument(site.url);
+      const maasDir = join(dir, 'maas');
+      await mkdir(maasDir, { recursive: true });
+      const local = (text: string): string => relocate(text, { '/etc/maas': maasDir });
+      const fetched = runSnippet(local(snippet(doc, 'simplestreams/maas', 'maas-keyring').text), dir);
+      expect(fetched.status, fetched.stderr).toBe(0);
+      expect((await readFile(join(maasDir, 'airlock-site.gpg'))).equals(keyring)).toBe(true);
+      const checked = runSnippet(local(snippet(doc, 'simplestreams/maas', 'gpgv-check').text), dir);
+      expect(checked.status, checked.stderr).toBe(0);
+      expect(checked.stderr).toContain('Good signature');
+      const create = snippet(doc, 'simplestreams/maas', 'maas-boot-source').text;
+      expect(create).toBe(`maas $PROFILE boot-sources create url=${base} keyring_filename=/etc/maas/airlock-site.gpg`);
+      const bootSource = /url=(\S+)/.exec(create)?.[1] ?? '';
+      expect(await (await fetch(`${bootSource}streams/v1/index.sjson`)).text()).toBe(await readFile(join(mirror, 'streams/v1/index.sjson'), 'utf8'));
+      const v38 = runSnippet(snippet(doc, 'simplestreams/maas', 'maas-3.8-boot-source').text, dir);
+      expect(v38.status, v38.stderr).toBe(0);
+      const body = JSON.parse(await readFile(join(dir, 'airlock-boot-source.json'), 'utf8')) as { url: string; keyring_data: string; priority: number };
+      expect(body.url).toBe(bootSource);
+      expect(Buffer.from(body.keyring_data, 'base64').equals(keyring)).toBe(true);
+      expect(doc.sources.find((s) => s.type === 'simplestreams')?.counts.find((c) => c.label === 'custom images')?.value).toBe(1);
     } finally {
       site.stop();
     }

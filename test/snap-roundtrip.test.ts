@@ -13,6 +13,7 @@ import type { FixtureStore } from '../fixtures/snap/store.js';
 import type { TestAuthority } from '../fixtures/snap/authority.js';
 import { writeExporterKey } from './support/exporter-key.js';
 import { AIRLOCK_BIN, airlock, airlockJson } from './support/cli.js';
+import { runSnippet, siteDocument, snippet } from './support/site-config.js';
 
 let root = '';
 let store: FixtureStore;
@@ -161,7 +162,12 @@ describe.skipIf(!requireTools('mksquashfs', 'unsquashfs'))('snap: fixture store 
     const out = join(root, 'client-out');
     await mkdir(out, { recursive: true });
     const hit = store.snaps.find((s) => s.built.meta.name === 'hello-app')!;
-    const r = run(client, [join(root, 'root.assert'), 'hello-app', out], { env: { ...process.env, SNAPPY_FORCE_API_URL: `${base}/snap/snaps/`, SNAPPY_TESTING: '1' } });
+    // The store URL is the one the site page's snapd drop-in sets.
+    const dropIn = snippet(await siteDocument(`${base}/`), 'snap/snaps', 'snapd-store');
+    expect(dropIn.file).toBe('/etc/systemd/system/snapd.service.d/airlock-store.conf');
+    const storeUrl = /^Environment=SNAPPY_FORCE_API_URL=(\S+)$/m.exec(dropIn.text)?.[1];
+    expect(storeUrl).toBe(`${base}/snap/snaps/`);
+    const r = run(client, [join(root, 'root.assert'), 'hello-app', out], { env: { ...process.env, SNAPPY_FORCE_API_URL: storeUrl, SNAPPY_TESTING: '1' } });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const lines = r.stdout.trim().split('\n');
@@ -172,6 +178,25 @@ describe.skipIf(!requireTools('mksquashfs', 'unsquashfs'))('snap: fixture store 
     expect(lines.find((l) => l.startsWith('unknown '))).toMatch(/no-such-snap.*not found|snap not found/i);
     expect((await readFile(join(out, 'hello-app_10.snap'))).equals(await readFile(hit.built.path))).toBe(true);
   }, 300_000);
+
+  it('the site page\'s side-load command downloads the area from airlock serve and runs install.sh, which installs in dependency order', async () => {
+    const base = await serveSite(site());
+    const sideLoad = snippet(await siteDocument(`${base}/`), 'snap/snaps', 'snap-install');
+    const bin = join(root, 'fake-bin-page');
+    await mkdir(bin, { recursive: true });
+    const log = join(root, 'page-snap-calls.log');
+    await writeFile(join(bin, 'snap'), `#!/bin/sh\necho "$*" >> "${log}"\n`);
+    await chmod(join(bin, 'snap'), 0o755);
+    const device = join(root, 'device');
+    await mkdir(device, { recursive: true });
+    const result = runSnippet(sideLoad.text, device, { PATH: `${bin}:${process.env.PATH ?? ''}`, AIRLOCK_SNAP_ARCH: 'amd64' });
+    expect(result.status, result.stderr).toBe(0);
+    expect((await readFile(log, 'utf8')).trim().split('\n').filter((l) => l.startsWith('install'))).toEqual([
+      'install snapd_21.snap', 'install core22_33.snap', 'install content-provider_5.snap', 'install hello-app_10.snap', 'install --classic tool-classic_3.snap',
+    ]);
+    const hello = store.snaps.find((s) => s.built.meta.name === 'hello-app')!;
+    expect((await readFile(join(device, 'airlock-snaps', 'hello-app_10.snap'))).equals(await readFile(hello.built.path))).toBe(true);
+  });
 
   it('install.sh passes sh -n and, with a fake snap command, acks and installs snapd, the base, the provider, then the snaps', async () => {
     const script = join(published(), 'install.sh');

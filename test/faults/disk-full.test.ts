@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { suiteDir } from '@airlock/test-utils';
 import { airlock, type CliResult } from '../support/cli.js';
+import { airlockPausedAt } from '../support/pause.js';
 import { makeScenario, type Scenario } from '../support/scenario.js';
 import { describeTree, type TreeEntry } from '../support/tree.js';
 import { fetchText, serveSite } from './support/served.js';
@@ -44,13 +45,22 @@ async function buildWorld(): Promise<World> {
 }
 
 const published = (site: string) => describeTree(join(site, 'publish', 'current', 'files', 'tools'));
-const importBundle2 = (site: string) => airlock(['--home', site, 'import', world.s.bundle(2)]);
+const importArgs = (site: string): string[] => ['--home', site, 'import', world.s.bundle(2)];
+const importBundle2 = (site: string) => airlock(importArgs(site));
+
+/**
+ * Where the disk fills up: before the import looks at free space (its pre-flight check then refuses
+ * with the numbers), or after it (another process takes the space while the import writes).
+ */
+type FillMoment = 'before-space-check' | 'during-writes';
+const PAUSE_AT: Record<FillMoment, string> = { 'before-space-check': 'import:after-verify', 'during-writes': 'import:after-space-check' };
 
 /** A refused import must be DISK_FULL (exit 1) with a message that says where, how much, and that nothing live changed. */
 function expectDiskFull(run: CliResult, mount: string): void {
   expect(run.code, run.stderr).toBe(1);
   expect(run.stderr).toContain('error [DISK_FULL]');
-  expect(run.stderr).toMatch(/free of [\d.]+ [KMG]?i?B( and \d+ of \d+ inodes)? on the filesystem holding /);
+  // Either the pre-flight check's numbers, or the report of a write that ran out of space.
+  expect(run.stderr).toMatch(/free of [\d.]+ [KMG]?i?B( and \d+ of \d+ inodes)? on the filesystem holding |stopped before it began:\n  - .*needs [\d.]+ [KMG]?i?B .*, [\d.]+ [KMG]?i?B free/);
   expect(run.stderr).toContain(mount);
   expect(run.stderr).not.toMatch(/unexpected error|Replace that volume|VOLUME_CORRUPT/);
 }
@@ -83,12 +93,12 @@ async function expectServingV2(site: string): Promise<void> {
  * filled by `fill`, bundle 2 is imported. It either publishes, or ends in DISK_FULL with bundle 1
  * still served; then the ballast is removed and the re-run must publish bundle 2.
  */
-async function caseOnFullDisk(mount: string, fill: (mount: string) => Promise<void>): Promise<'published' | 'disk-full'> {
+async function caseOnFullDisk(mount: string, fill: (mount: string) => Promise<void>, moment: FillMoment = 'during-writes'): Promise<'published' | 'disk-full'> {
   await emptyDir(mount);
   const site = join(mount, 'site');
   copyTree(world.template, site);
-  await fill(mount);
-  const first = await importBundle2(site);
+  const first = await airlockPausedAt(importArgs(site), PAUSE_AT[moment], () => fill(mount));
+  expect(first.paused, `the import never reached ${PAUSE_AT[moment]}: ${first.stderr}`).toBe(true);
   let outcome: 'published' | 'disk-full' = 'published';
   if (first.code !== 0) {
     expectDiskFull(first, mount);
@@ -114,7 +124,7 @@ describe.skipIf(!CAN_MOUNT)(`disk full during import and export, on a real small
   beforeAll(async () => {
     world = await buildWorld();
     mount = join(suite.path, 'small-disk');
-    unmounts.push(await mountTmpfs(mount, { size: '24m' }));
+    unmounts.push(await mountTmpfs(mount, { size: '48m' })); // room for the pre-flight check's estimate and reserve; the fill comes after it
     fewInodes = join(suite.path, 'few-inodes');
     unmounts.push(await mountTmpfs(fewInodes, { size: '64m', inodes: 1500 }));
   }, 120_000);
@@ -132,6 +142,10 @@ describe.skipIf(!CAN_MOUNT)(`disk full during import and export, on a real small
     for (const leave of [0, 64 * KiB, 1 * MiB, 3 * MiB, 3.25 * MiB, 3.5 * MiB, 4 * MiB, 8 * MiB]) {
       outcomes.push(`${leave}:${await caseOnFullDisk(mount, (m) => fillLeaving(join(m, 'ballast'), m, leave))}`);
     }
+    // Full before the import starts: the manifest and state writes, or the pre-flight check, refuse it.
+    for (const leave of [0, 64 * KiB]) {
+      expect(await caseOnFullDisk(mount, (m) => fillLeaving(join(m, 'ballast'), m, leave), 'before-space-check')).toBe('disk-full');
+    }
     expect(outcomes.filter((o) => o.endsWith('disk-full')).length).toBeGreaterThanOrEqual(4);
     expect(outcomes.at(-1)).toBe(`${8 * MiB}:published`);
   }, 300_000);
@@ -140,9 +154,10 @@ describe.skipIf(!CAN_MOUNT)(`disk full during import and export, on a real small
     await emptyDir(mount);
     const out = join(mount, 'bundle');
     const exportHome = join(suite.path, 'export-home-disk-full');
-    await fillLeaving(join(mount, 'ballast'), mount, 1 * MiB);
     const args = ['--home', exportHome, 'export', '-c', world.s.config, '-o', out];
-    const full = await airlock(args);
+    // The disk fills up after the pre-flight check passed, as when another process takes the space.
+    const full = await airlockPausedAt(args, 'export:after-space-check', () => fillLeaving(join(mount, 'ballast'), mount, 1 * MiB));
+    expect(full.paused, full.stderr).toBe(true);
     expect(full.code, full.stderr).toBe(1);
     expect(full.stderr).toContain('error [DISK_FULL]');
     expect(full.stderr).toMatch(/free of .* on the filesystem holding /);

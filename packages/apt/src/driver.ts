@@ -1,4 +1,6 @@
 import type { Driver } from '@airlock/core';
+import { describeApt } from './describe.js';
+import { aptLocalFiles } from './local-files.js';
 import { parseAptCatalog } from './parse-catalog.js';
 import { parseAptSpec } from './parse-spec.js';
 import { publishApt } from './publish.js';
@@ -14,4 +16,6 @@ export const aptDriver: Driver<AptSpec, AptCatalog> = {
   parseCatalog: parseAptCatalog,
   reverify: reverifyApt,
   publish: publishApt,
+  describe: describeApt,
+  localFiles: aptLocalFiles,
 };

@@ -27,7 +27,7 @@ export function parseRelease(text: string, label: string): ParsedRelease {
     const parts = line.trim().split(/\s+/);
     if (parts.length === 1 && parts[0] === '') continue;
     const [hex, size, path] = parts;
-    if (parts.length !== 3 || !isSha256Hex(hex?.toLowerCase()) || !/^\d+$/.test(size ?? '') || path === undefined) {
+    if (parts.length !== 3 || !isSha256Hex(hex?.toLowerCase()) || !/^\d+$/.test(size ?? '') || !Number.isSafeInteger(Number(size)) || path === undefined) {
       throw new AirlockError('UPSTREAM_INVALID', `${label} has a malformed SHA256 line: ${JSON.stringify(line.trim())}`);
     }
     files.set(path, { sha256: hex!.toLowerCase(), size: Number(size) });

@@ -30,7 +30,8 @@ export async function reverifyApt(catalog: AptCatalog, ctx: ImportContext): Prom
       }
       if (index.stanzas.length === 0) continue;
       const pending = new Set(index.stanzas);
-      const stream = decompressed(await ctx.vault.open(index.digest), compressionOf(index.path), `${label} ${index.path}`);
+      const openSize = release.files.get(index.path.replace(/\.(gz|xz)$/, ''))?.size;
+      const stream = decompressed(await ctx.vault.open(index.digest), compressionOf(index.path), `${label} ${index.path}`, openSize);
       for await (const stanza of readStanzas(stream, `${label} ${index.path}`)) {
         pending.delete(stanza);
         if (pending.size === 0) break;

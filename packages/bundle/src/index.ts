@@ -13,3 +13,4 @@ export * from './sums.js';
 export * from './read-manifest.js';
 export * from './write-bundle-files.js';
 export * from './reissue-statement.js';
+export * from './volume-size.js';

@@ -1,7 +1,11 @@
 import { formatSize } from '@airlock/core';
+import { colorEnabled, paint } from './color.js';
 
 /** The only place that writes to stdout/stderr (with progress bars). */
 export class Output {
+  private readonly colorErr = colorEnabled(process.stderr);
+  private readonly colorOut = colorEnabled(process.stdout);
+
   constructor(
     readonly json: boolean,
     readonly quiet: boolean,
@@ -12,13 +16,18 @@ export class Output {
     if (!this.quiet && !this.json) process.stdout.write(`${text}\n`);
   }
 
+  /** A human line on stdout that is good news (colored on a terminal). */
+  ok(text: string): void {
+    this.line(paint(text, 'green', this.colorOut));
+  }
+
   /** The machine-readable result of a command. */
   result(value: unknown): void {
     if (this.json) process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
   }
 
   warn(text: string): void {
-    if (!this.quiet) process.stderr.write(`warning: ${text}\n`);
+    if (!this.quiet) process.stderr.write(`${paint('warning:', 'yellow', this.colorErr)} ${text}\n`);
   }
 
   info(text: string): void {
@@ -26,7 +35,12 @@ export class Output {
   }
 
   error(text: string): void {
-    process.stderr.write(`error: ${text}\n`);
+    process.stderr.write(`${paint('error:', 'red', this.colorErr)} ${text}\n`);
+  }
+
+  /** A line that belongs to an error or warning above it, on stderr. */
+  detail(text: string): void {
+    process.stderr.write(`${text}\n`);
   }
 }
 

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { AIRLOCK_VERSION } from '@airlock/engine';
+import { registerConfig } from './commands/config.js';
 import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
 import { registerInit } from './commands/init.js';
@@ -21,10 +22,14 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .addHelpText('after', `${EXIT_CODES_HELP}
 
-Export side:   airlock key generate … → airlock plan -c airlock.yaml → airlock export -c airlock.yaml -o DIR
-Isolated side: airlock trust add exporter.pub.asc → airlock verify DIR → airlock import DIR → airlock serve`);
+Export side:   airlock key generate … → airlock config check airlock.yaml → airlock plan -c airlock.yaml → airlock export -c airlock.yaml -o DIR
+Isolated side: airlock trust add exporter.pub.asc → airlock verify DIR → airlock import DIR → airlock serve
+
+Example:
+  $ airlock export -c airlock.yaml -o /media/usb/bundle`);
   registerKey(program);
   registerInit(program);
+  registerConfig(program);
   registerExport(program);
   registerVerify(program);
   registerTrust(program);

@@ -1,4 +1,5 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type CliProgress from 'cli-progress';
 import { formatSize, type Progress, type ProgressTask, type ProgressUnit } from '@airlock/core';
 import type { Output } from './output.js';
 
@@ -21,6 +22,8 @@ function quietTask(): ProgressTask {
 
 function barTask(label: string, total: number | undefined, unit: ProgressUnit): ProgressTask {
   const format = (value: number): string => (unit === 'bytes' ? formatSize(value) : String(value));
+  // Loaded only when a bar is drawn (on a terminal), not at start-up.
+  const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,

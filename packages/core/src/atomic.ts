@@ -10,10 +10,16 @@ export function tempPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
-/** mkdir -p; `mode` applies to every level it creates. */
-export async function ensureDir(path: string, mode?: number): Promise<void> {
+/**
+ * Directories airlock creates (vault, staging trees, state) are never group- or world-writable,
+ * whatever the umask: a published tree must not be changeable by other local users.
+ */
+export const DEFAULT_DIR_MODE = 0o755;
+
+/** mkdir -p; `mode` (default 0755, further narrowed by the umask) applies to every level it creates. */
+export async function ensureDir(path: string, mode: number = DEFAULT_DIR_MODE): Promise<void> {
   try {
-    await mkdir(path, { recursive: true, ...(mode === undefined ? {} : { mode }) });
+    await mkdir(path, { recursive: true, mode });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fsError(err, path, 'creating the directory');
     // Node's async recursive mkdir reports ENOENT when a level fails for another reason (ENOSPC
@@ -26,7 +32,7 @@ export async function ensureDir(path: string, mode?: number): Promise<void> {
   }
 }
 
-async function mkdirLevels(path: string, mode: number | undefined): Promise<void> {
+async function mkdirLevels(path: string, mode: number): Promise<void> {
   const parent = dirname(path);
   if (parent !== path && !(await pathExists(parent))) await mkdirLevels(parent, mode);
   try {

@@ -11,7 +11,7 @@ export type BlobSource =
    * engine calls `download` only for blobs the bundle carries. It must write the verified blob to
    * `dest` atomically; the volume writer hashes it again while packing.
    */
-  | { kind: 'download'; download(dest: string, onProgress?: (bytes: number) => void): Promise<void> };
+  | { kind: 'download'; download(dest: string, onProgress?: (newBytes: number) => void): Promise<void> };
 
 export interface Artifact {
   digest: Digest;
@@ -35,13 +35,37 @@ export interface ResolveResult<Catalog> {
   artifacts: Artifact[];
   /** Optional per-part breakdown for `airlock plan` (what each part needs and what of it is new). */
   groups?: PlanGroup[];
+  /**
+   * What would not install or boot offline at the site although the source resolved (a requirement
+   * nothing provides, a prerequisite left out, a MAAS mirror without bootloaders). `airlock plan`
+   * lists them; `export` prints them and goes on.
+   */
+  warnings?: ResolveWarning[];
+}
+
+/** One finding of `resolve` that the operator should act on before the bundle travels. */
+export interface ResolveWarning {
+  /** Stable kind, e.g. DEPENDENCY_UNSATISFIED, PREREQUISITE_MISSING, NO_BOOTLOADERS, NO_PLATFORM. */
+  kind: string;
+  message: string;
+}
+
+/** A local file or directory a validated spec refers to; `airlock config check` makes sure it is there. */
+export interface LocalReference {
+  /** The config field, e.g. `sources[1].keyring` or `sources[3].custom[0].file`. */
+  field: string;
+  path: string;
+  kind: 'file' | 'directory' | 'file-or-directory';
+  /** Also check the content: OpenPGP public key(s), armored or binary. */
+  content?: 'openpgp-public-keys';
 }
 
 export interface DownloadOptions {
   expected?: { digest?: Digest; size?: number };
   headers?: Record<string, string>;
   label?: string;
-  onProgress?: (bytes: number) => void;
+  /** Called with the bytes received since the last call (an increment, not a running total). */
+  onProgress?: (newBytes: number) => void;
 }
 
 /** Upstream HTTP as the engine configures it: retries, backoff, Range resume, verify-while-download. */
@@ -137,6 +161,41 @@ export interface PublishContext extends ImportContext {
   siteSigner: Signer;
 }
 
+/**
+ * What a published source offers its clients, for the site page (`airlock serve` at `/`) and
+ * `/airlock.json`. The engine records it with the publication; `airlock serve` fills in the host.
+ */
+export interface SourceDescription {
+  /** What the source holds, in the order shown, e.g. `[{ label: 'packages', value: 9 }]`. */
+  counts: Array<{ label: string; value: number }>;
+  /** Bytes of the content clients fetch (packages, image blobs, boot image files, snaps). */
+  bytes: number;
+  clients: ClientSnippet[];
+}
+
+/**
+ * One piece of client configuration or one command. `template` (and `file`) may use these
+ * placeholders, which the server replaces for the host a client reached it by, or `--public-url`:
+ * `{{url}}` the site's base URL ending in `/` (`http://mirror:8080/`), `{{origin}}` its scheme and
+ * authority (`http://mirror:8080`), `{{host}}` its authority (`mirror:8080`), `{{insecure}}`
+ * (`true` over plain HTTP) and `{{tlsVerify}}` (`false` over plain HTTP). Everything else is literal.
+ */
+export interface ClientSnippet {
+  /** Stable within the content type, for automation, e.g. `apt-sources-list`, `dnf-repo`. */
+  id: string;
+  /** A heading for people, e.g. `apt: sources.list line`. */
+  title: string;
+  /** The client file the text goes into; absent for commands to run. */
+  file?: string;
+  template: string;
+  /** One or two sentences on when or how to use it. */
+  note?: string;
+}
+
+export interface DescribeContext {
+  sourceName: string;
+}
+
 /** A trust anchor of a driver-defined kind, as stored in the site's trust store. */
 export interface TrustAnchor {
   kind: string;
@@ -179,6 +238,10 @@ export interface Driver<Spec extends { name: string } = { name: string }, Catalo
   merge?(previous: Catalog, next: Catalog): Catalog;
   /** Offline: write this source's tree into the staging snapshot from vault blobs. */
   publish(catalog: Catalog, ctx: PublishContext): Promise<void>;
+  /** Pure: what the published source offers clients (counts, bytes, client configuration templates). */
+  describe?(catalog: Catalog, ctx: DescribeContext): SourceDescription;
+  /** The local files a validated spec refers to (keyrings, trees, image files), for `airlock config check`. */
+  localFiles?(spec: Spec, at: string): LocalReference[];
 }
 
 /** Any driver, as the engine holds them in its registry. */

@@ -8,7 +8,7 @@ export * from './progress.js';
 export * from './driver.js';
 export * from './names.js';
 export * from './spec-fields.js';
-export * from './fs-errors.js';
+export * from './read-error-kinds.js';
 export * from './failpoint.js';
 export * from './fs-error.js';
 export * from './transfer-error.js';

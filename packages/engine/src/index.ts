@@ -17,3 +17,4 @@ export * from './site/status.js';
 export * from './site/receipt.js';
 export * from './export/receipt.js';
 export * from './export/reissue.js';
+export { checkExportSpace, checkImportSpace, preflightExport, readFreeSpace, type ExportPreflight, type FreeSpace, type FreeSpaceReader, type SpaceCheck, type SpaceNeed, type VolumeEstimate } from './preflight/preflight.js';

@@ -105,14 +105,16 @@ async function streamBody(res: OpenResponse, start: number, job: DownloadJob, ur
   const total = job.expected.size ?? (res.status === 206 ? range?.total : contentLength(res.headers));
   const meter = new DigestMeter(hash, start, total, job.label, (position) => job.reportPosition(position));
   const out = createWriteStream(job.partial.path, { flags: start > 0 ? 'a' : 'w' });
+  // A broken connection ends the copy instead of failing it, so every received byte reaches the
+  // partial file (a failed pipeline would drop what the file stream had not written yet).
+  let broken: unknown;
   try {
-    await pipeline(res.body, meter, out);
+    await pipeline(untilBroken(res.body, (err) => (broken = err)), meter, out);
   } catch (err) {
     if (!out.closed) await once(out, 'close').catch(() => undefined);
-    const failure = classify(err, url);
-    if (failure instanceof TransientError) throw new TransientError(failure.message, { cause: failure.cause, progressed: job.highWater > highWaterBefore });
-    throw isAirlockError(failure) ? failure : fsError(err, job.partial.path, `downloading ${job.label}`);
+    throw attemptFailure(err, url, job, highWaterBefore);
   }
+  if (broken !== undefined) throw attemptFailure(broken, url, job, highWaterBefore);
   if (total !== undefined && meter.position < total) {
     // Some servers answer an open-ended Range with a bounded chunk: keep what arrived and continue.
     throw new TransientError(`${job.label}: body ended at byte ${meter.position} of ${total}`, { progressed: job.highWater > highWaterBefore });
@@ -121,6 +123,22 @@ async function streamBody(res: OpenResponse, start: number, job: DownloadJob, ur
   job.verify(result.size, result.digest);
   await job.partial.commit();
   return result;
+}
+
+/** The body's chunks until it ends or fails; a failure is handed to `onBreak` instead of thrown. */
+async function* untilBroken(body: AsyncIterable<unknown>, onBreak: (err: unknown) => void): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of body) yield chunk as Buffer;
+  } catch (err) {
+    onBreak(err);
+  }
+}
+
+/** What an attempt that failed mid-body throws: a transient failure (noting progress) or a coded one. */
+function attemptFailure(err: unknown, url: string, job: DownloadJob, highWaterBefore: number): unknown {
+  const failure = classify(err, url);
+  if (failure instanceof TransientError) return new TransientError(failure.message, { cause: failure.cause, progressed: job.highWater > highWaterBefore });
+  return isAirlockError(failure) ? failure : fsError(err, job.partial.path, `downloading ${job.label}`);
 }
 
 /** The total from a 416's `Content-Range: bytes *\/total` (attacker-controlled header). */

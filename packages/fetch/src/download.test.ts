@@ -40,6 +40,37 @@ describe('download', () => {
     expect(s.bytesServed).toBeLessThan(1.5 * body.length);
   });
 
+  it('keeps every byte that arrived before a connection broke and resumes after them (regression: the failed response dropped its buffered bytes)', async () => {
+    const half = body.length / 2;
+    const s = await server((req, res, srv) => {
+      if (srv.requests.length > 1) return sendBytes(req, res, srv, body, { etag: '"v1"' });
+      res.writeHead(200, { 'content-length': body.length, etag: '"v1"' });
+      res.write(body.subarray(0, half), () => res.socket?.end());
+    });
+    const dest = join(await tempDir(), 'out.bin');
+    await fetcher().download(`${s.origin}/f`, dest, { expected: { digest, size: body.length } });
+    expect((await readFile(dest)).equals(body)).toBe(true);
+    expect(s.requests[1]?.headers.range).toBe(`bytes=${half}-`);
+  });
+
+  it('keeps the received bytes of a small file whose connection broke at once (regression: the failed copy dropped bytes not yet written)', async () => {
+    const small = body.subarray(0, 6000);
+    const dir = await tempDir();
+    for (let i = 0; i < 5; i++) {
+      // Every odd request is cut right after 2400 bytes, in the same packet as the end of the connection.
+      const s = await server((req, res, srv) => {
+        if (srv.requests.length % 2 === 0) return sendBytes(req, res, srv, small, { etag: '"v1"' });
+        res.writeHead(200, { 'content-length': small.length, etag: '"v1"' });
+        res.write(small.subarray(0, 2400));
+        res.socket?.end();
+      });
+      const dest = join(dir, `out-${i}.bin`);
+      await fetcher().download(`${s.origin}/f`, dest, { expected: { digest: sha256Digest(small), size: small.length } });
+      expect((await readFile(dest)).equals(small)).toBe(true);
+      expect(s.requests[1]?.headers.range).toBe('bytes=2400-');
+    }
+  });
+
   it('resumes without a pinned digest when the same URL gives a validator', async () => {
     const s = await server((req, res, srv) => sendBytes(req, res, srv, body, { etag: '"v1"', cutAfter: srv.requests.length === 1 ? body.length / 2 : undefined }));
     const dest = join(await tempDir(), 'out.bin');

@@ -4,7 +4,6 @@ import { download } from './download.js';
 import { getBytes } from './get-bytes.js';
 import { Limiter } from './limiter.js';
 import { resolveFetcherOptions, type FetcherOptions } from './options.js';
-import { undici } from './undici.js';
 
 export interface ClosableFetcher extends Fetcher {
   /** Closes idle keep-alive connections; the fetcher must not be used afterwards. */
@@ -17,14 +16,23 @@ export interface ClosableFetcher extends Fetcher {
  */
 export function createFetcher(o: FetcherOptions = {}): ClosableFetcher {
   const options = resolveFetcherOptions(o);
-  let dispatcher: Promise<Dispatcher> | undefined;
-  const client = { dispatcher: () => (dispatcher ??= undici().then((u) => new u.EnvHttpProxyAgent())), options };
+  const agent = lazyProxyAgent();
+  const client = { dispatcher: agent.get, options };
   const limiter = new Limiter(options.concurrency);
   return {
     getBytes: (url, opts) => getBytes(client, limiter, url, opts),
     download: (urls, dest, opts) => download(client, limiter, urls, dest, opts),
+    close: agent.close,
+  };
+}
+
+/** undici is a large module: it is loaded on the first request, not when the command starts. */
+function lazyProxyAgent(): { get(): Promise<Dispatcher>; close(): Promise<void> } {
+  let agent: Promise<Dispatcher> | undefined;
+  return {
+    get: () => (agent ??= import('undici').then(({ EnvHttpProxyAgent }) => new EnvHttpProxyAgent())),
     close: async () => {
-      if (dispatcher) await (await dispatcher).close();
+      if (agent) await (await agent).close();
     },
   };
 }

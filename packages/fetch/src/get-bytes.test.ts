@@ -18,6 +18,14 @@ describe('getBytes', () => {
     expect(s.requests[0]?.headers['user-agent']).toBe('airlock-test');
   });
 
+  it('skips a 103 Early Hints answer and reads the real one (regression: the dispatch handler took the 103 for the answer)', async () => {
+    const s = await server((_req, res) => {
+      res.writeEarlyHints({ link: '</style.css>; rel=preload; as=style' });
+      res.end('after hints');
+    });
+    expect((await fetcher().getBytes(`${s.origin}/x`)).toString()).toBe('after hints');
+  });
+
   it('retries 503 twice and then succeeds', async () => {
     const s = await server((_req, res, srv) => (srv.requests.length <= 2 ? res.writeHead(503).end() : res.end('fine')));
     expect((await fetcher().getBytes(`${s.origin}/x`)).toString()).toBe('fine');
@@ -86,6 +94,17 @@ describe('getBytes', () => {
     });
     expect((await fetcher().getBytes(`${s.origin}/5`)).toString()).toBe('landed');
     await expectCode(fetcher().getBytes(`${s.origin}/6`), 'FETCH_FAILED');
+  });
+
+  it('refuses a redirect to an unparseable Location with FETCH_FAILED (regression: a raw TypeError escaped)', async () => {
+    const s = await server((_req, res) => res.writeHead(302, { location: 'http://[::1' }).end());
+    await expectCode(fetcher().getBytes(`${s.origin}/x`), 'FETCH_FAILED');
+    expect(s.requests).toHaveLength(1);
+  });
+
+  it('refuses a redirect to a scheme other than http and https with FETCH_FAILED, not USAGE', async () => {
+    const s = await server((_req, res) => res.writeHead(301, { location: 'ftp://mirror.example/x' }).end());
+    await expectCode(fetcher().getBytes(`${s.origin}/x`), 'FETCH_FAILED');
   });
 
   it('drops Authorization when a redirect leaves the origin', async () => {

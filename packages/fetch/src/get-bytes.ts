@@ -1,5 +1,6 @@
 import { AirlockError } from '@airlock/core';
 import type { Limiter } from './limiter.js';
+import { DEFAULT_MAX_BUFFERED } from './dispatch-get.js';
 import { contentLength, discardBody, openResponse, type HttpClient } from './request.js';
 import { withRetries } from './retry.js';
 
@@ -15,7 +16,8 @@ export async function getBytes(
   const maxBytes = o.maxBytes ?? DEFAULT_MAX_BYTES;
   return withRetries(url, client.options, () =>
     limiter.run(async () => {
-      const res = await openResponse(client, url, o.headers ?? {});
+      // The whole document is held anyway, so it may be buffered up to its limit.
+      const res = await openResponse(client, url, o.headers ?? {}, { maxBuffered: Math.max(maxBytes, DEFAULT_MAX_BUFFERED) });
       if (res.status !== 200) {
         discardBody(res.body);
         throw new AirlockError('HTTP_STATUS', `HTTP ${res.status} from ${url}, expected 200`, { details: { url, status: res.status } });

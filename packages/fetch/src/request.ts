@@ -1,10 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import { AirlockError } from '@airlock/core';
 import type { Dispatcher } from 'undici';
 import { parseRetryAfter } from './backoff.js';
+import { dispatchGet } from './dispatch-get.js';
 import type { ResolvedFetcherOptions } from './options.js';
 import { isRetryableStatus, TransientError } from './transient.js';
-import { undici } from './undici.js';
 
 export const MAX_REDIRECTS = 5;
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
@@ -14,13 +15,13 @@ const ORIGIN_BOUND_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
 export interface OpenResponse {
   status: number;
   headers: IncomingHttpHeaders;
-  body: Dispatcher.ResponseData['body'];
+  body: Readable;
   /** The URL that finally answered, after redirects. */
   url: string;
 }
 
 export interface HttpClient {
-  /** Made on first use (undici is loaded only then). */
+  /** The HTTP agent (proxy-aware), made on first use. */
   dispatcher(): Promise<Dispatcher>;
   options: ResolvedFetcherOptions;
 }
@@ -29,25 +30,18 @@ export interface HttpClient {
  * GETs `url`, following up to MAX_REDIRECTS redirects. Returns 2xx and 416 responses with the body
  * unread; throws TransientError for retryable statuses and HTTP_STATUS for the rest.
  */
-export async function openResponse(client: HttpClient, url: string, headers: Record<string, string>): Promise<OpenResponse> {
+export async function openResponse(client: HttpClient, url: string, headers: Record<string, string>, o: { maxBuffered?: number } = {}): Promise<OpenResponse> {
   let current = parseHttpUrl(url);
   let sending: Record<string, string> = { 'user-agent': client.options.userAgent, ...lowerCaseKeys(headers) };
-  const [{ request }, dispatcher] = await Promise.all([undici(), client.dispatcher()]);
   for (let hop = 0; ; hop++) {
-    const res = await request(current, {
-      method: 'GET',
-      headers: sending,
-      dispatcher,
-      headersTimeout: client.options.timeoutMs,
-      bodyTimeout: client.options.timeoutMs,
-    });
+    const res = await dispatchGet(await client.dispatcher(), current, { headers: sending, timeoutMs: client.options.timeoutMs, ...o });
     const location = header(res.headers, 'location');
     if (REDIRECT_STATUS.has(res.statusCode) && location !== undefined) {
       discardBody(res.body);
       if (hop >= MAX_REDIRECTS) {
         throw new AirlockError('FETCH_FAILED', `${url} redirects more than ${MAX_REDIRECTS} times; check the URL`, { details: { url } });
       }
-      const next = parseHttpUrl(new URL(location, current).toString());
+      const next = redirectTarget(location, current);
       if (next.origin !== current.origin) sending = withoutKeys(sending, ORIGIN_BOUND_HEADERS);
       current = next;
       continue;
@@ -79,6 +73,20 @@ export function contentLength(headers: IncomingHttpHeaders): number | undefined 
   if (value === undefined || !/^\d+$/.test(value.trim())) return undefined;
   const n = Number(value.trim());
   return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** Where a redirect's Location (upstream-controlled) points; a coded refusal when airlock cannot follow it. */
+function redirectTarget(location: string, from: URL): URL {
+  let next: URL;
+  try {
+    next = new URL(location, from);
+  } catch {
+    throw new AirlockError('FETCH_FAILED', `${from.toString()} redirects to ${JSON.stringify(location)}, which is not a URL: the upstream server is misconfigured`, { details: { url: from.toString(), location } });
+  }
+  if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+    throw new AirlockError('FETCH_FAILED', `${from.toString()} redirects to ${next.protocol} URL ${JSON.stringify(location)}; airlock follows only http and https redirects`, { details: { url: from.toString(), location } });
+  }
+  return next;
 }
 
 function parseHttpUrl(url: string): URL {

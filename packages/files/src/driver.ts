@@ -1,4 +1,6 @@
 import type { Driver } from '@airlock/core';
+import { describeFiles } from './describe.js';
+import { filesLocalFiles } from './local-files.js';
 import { parseFilesCatalog } from './parse-catalog.js';
 import { parseFilesSpec } from './parse-spec.js';
 import { publishFiles } from './publish.js';
@@ -12,4 +14,6 @@ export const filesDriver: Driver<FilesSpec, FilesCatalog> = {
   resolve: resolveFiles,
   parseCatalog: parseFilesCatalog,
   publish: publishFiles,
+  describe: describeFiles,
+  localFiles: filesLocalFiles,
 };

@@ -2,9 +2,8 @@ import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { silentProgress, type Signer } from '@airlock/core';
-import { tempDir, testUpstreamTrust } from '@airlock/test-utils';
+import { tempDir, testUpstreamTrust, DirVault } from '@airlock/test-utils';
 import { filesDriver } from './driver.js';
-import { DirVault } from './__tests__/dir-vault.js';
 import { exportContext } from './__tests__/fixtures.js';
 import type { FilesCatalog } from './types.js';
 

@@ -2,9 +2,8 @@ import { chmod, lstat, mkdir, readdir, readFile, readlink } from 'node:fs/promis
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { silentProgress, type PublishContext, type Signer } from '@airlock/core';
-import { expectCode, tempDir, testUpstreamTrust } from '@airlock/test-utils';
+import { expectCode, tempDir, testUpstreamTrust, DirVault } from '@airlock/test-utils';
 import { filesDriver } from './driver.js';
-import { DirVault } from './__tests__/dir-vault.js';
 import { exportContext } from './__tests__/fixtures.js';
 import { buildSampleTree } from './__tests__/sample-tree.js';
 import type { FilesCatalog } from './types.js';

@@ -1,6 +1,5 @@
 import { mkdir, open, realpath, rm, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import { extract } from 'tar';
 import { isRecord, AirlockError, asAirlockError, hashFile, pathExists, readFileLimited, sha256Hex, type BlobSource, type Digest } from '@airlock/core';
 import type { FetchedManifest, ImageSource } from './image-source.js';
 import { LayoutSource } from './layout-source.js';
@@ -29,6 +28,7 @@ export async function openDockerArchive(path: string, cacheDir: string): Promise
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
     // node-tar strips absolute paths and `..`; links are checked when they are read (inside()).
+    const { extract } = await import('tar'); // large: loaded only when an archive is read
     await extract({ file: path, cwd: dir, strict: true }).catch((err: unknown) => {
       throw asAirlockError(err, 'UPSTREAM_INVALID', `docker-archive ${path} is not a readable tar`);
     });

@@ -1,4 +1,6 @@
 import type { Driver } from '@airlock/core';
+import { describeOci } from './describe.js';
+import { ociLocalFiles } from './local-files.js';
 import { parseOciCatalog } from './parse-catalog.js';
 import { parseOciSpec } from './parse-spec.js';
 import { publishOci } from './publish.js';
@@ -14,4 +16,6 @@ export const ociDriver: Driver<OciSpec, OciCatalog> = {
   parseCatalog: parseOciCatalog,
   reverify: reverifyOci,
   publish: publishOci,
+  describe: describeOci,
+  localFiles: ociLocalFiles,
 };

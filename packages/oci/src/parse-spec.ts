@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { invalid, isRecord, reportUnknownKeys, specFields, type FieldProblem } from '@airlock/core';
+import { readImageList } from './image-list-file.js';
 import { PLATFORM_RE } from './platform.js';
 import { parseImageReference, REPO_RE, TAG_RE } from './reference.js';
 import type { ImageSpec, OciSpec } from './types.js';
@@ -12,12 +13,8 @@ const IMAGE_KEYS = ['image', 'tags', 'rename', 'prefix'];
 export function parseOciSpec(input: unknown, at: string, configDir: string): OciSpec {
   const { raw, problems, field } = specFields(input, 'oci', at, SPEC_KEYS);
   const prefix = parsePrefix(raw.prefix, field('prefix'), problems);
-  const images: ImageSpec[] = [];
-  if (!Array.isArray(raw.images) || raw.images.length === 0) problems.push({ path: field('images'), message: 'must be a non-empty list of image references' });
-  else raw.images.forEach((item, i) => {
-    const image = parseImage(item, `${field('images')}[${i}]`, configDir, problems);
-    if (image) images.push(image);
-  });
+  const imageLists: Array<{ field: string; path: string }> = [];
+  const images = parseImages(raw.images, field('images'), configDir, problems, imageLists);
   const platforms = stringList(raw.platforms, field('platforms'), problems, (p) => PLATFORM_RE.test(p), 'must be os/arch or os/arch/variant, e.g. linux/arm64/v8');
   const insecureRegistries = stringList(raw.insecureRegistries, field('insecureRegistries'), problems, (h) => /^[A-Za-z0-9.\-:[\]]+$/.test(h), 'must be a host or host:port');
   const authFile = parseAuth(raw.auth, field('auth'), configDir, problems);
@@ -30,7 +27,38 @@ export function parseOciSpec(input: unknown, at: string, configDir: string): Oci
     insecureRegistries,
     ...(authFile === undefined ? {} : { authFile }),
     ...(prefix === undefined ? {} : { prefix }),
+    ...(imageLists.length > 0 ? { imageLists } : {}),
   };
+}
+
+/**
+ * `images` is a list of references (or mappings), and `{ fromFile: PATH }` (as the list itself or
+ * as one of its items) reads more references from an image list file.
+ */
+function parseImages(raw: unknown, at: string, configDir: string, problems: FieldProblem[], lists: Array<{ field: string; path: string }>): ImageSpec[] {
+  const items = isRecord(raw) && 'fromFile' in raw ? [raw] : raw;
+  if (!Array.isArray(items) || items.length === 0) {
+    problems.push({ path: at, message: 'must be a non-empty list of image references, or { fromFile: PATH } naming an image list file' });
+    return [];
+  }
+  const images: ImageSpec[] = [];
+  const single = !Array.isArray(raw);
+  items.forEach((item: unknown, i) => {
+    const here = single ? at : `${at}[${i}]`;
+    if (isRecord(item) && 'fromFile' in item) {
+      reportUnknownKeys(item, ['fromFile'], here, problems);
+      const list = readImageList(item.fromFile, `${here}.fromFile`, configDir, problems);
+      if (list) lists.push({ field: `${here}.fromFile`, path: list.path });
+      for (const listed of list?.images ?? []) {
+        const image = parseImage(listed.text, listed.at, configDir, problems);
+        if (image) images.push({ ...image, field: listed.at });
+      }
+      return;
+    }
+    const image = parseImage(item, here, configDir, problems);
+    if (image) images.push({ ...image, field: here });
+  });
+  return images;
 }
 
 function parseImage(raw: unknown, at: string, configDir: string, problems: FieldProblem[]): ImageSpec | undefined {

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { AirlockError, type Digest, type Progress } from '@airlock/core';
 import { mapConcurrent } from '@airlock/fetch';
-import { credentialsFor } from './docker-auth.js';
+import { credentialsFor, type BasicCredentials } from './docker-auth.js';
 import { isIndexType } from './media-types.js';
 import { registryBaseUrl } from './reference.js';
 import { RegistryClient } from './registry-client.js';
@@ -12,6 +12,8 @@ export interface PushOptions {
   /** Force plain HTTP for a non-loopback registry. */
   insecure?: boolean;
   authFile?: string;
+  /** Used instead of authFile when given (e.g. from an environment variable the site config names). */
+  credentials?: BasicCredentials;
   progress?: Progress;
 }
 
@@ -33,7 +35,7 @@ export async function pushPublication(root: string, target: string, o: PushOptio
   const { baseUrl, host, prefix } = parseTarget(target, o.insecure === true);
   const content = await servedContent(root);
   if (content.repositories.size === 0) throw new AirlockError('NO_PUBLICATION', 'the current publication holds no oci images to push');
-  const client = new RegistryClient(baseUrl, await credentialsFor(o.authFile, host), host);
+  const client = new RegistryClient(baseUrl, o.credentials ?? (await credentialsFor(o.authFile, host)), host);
   const result: PushResult = { registry: baseUrl, repositories: 0, blobsUploaded: 0, blobsMounted: 0, blobsPresent: 0, manifests: 0 };
   const pushedIn = new Map<Digest, string>();
   for (const [name, repo] of content.repositories) {

@@ -10,6 +10,14 @@ describe('image references', () => {
     expect(parseImageReference('app@sha256:12')).toBeUndefined();
   });
 
+  it('refuses a registry host that is not a host name, IP address or [IPv6] with a port (regression: fuzz found "\\0\\ndocker.io/library/alpine:3.20" "[.::1]:5000/x:y" and "local.5000/team/img" accepted)', () => {
+    for (const text of ['\0\ndocker.io/library/alpine:3.20', 'reg istry.io/a:b', 'evil.io#x/app:1', 'a..b.io/app', '-bad.io/app', 'host.io:/app', 'host.io:123456/app', '[.::1]:5000/x:y', '[::1::2]/x', 'local.5000/team/img']) {
+      expect(parseImageReference(text), text).toBeUndefined();
+    }
+    expect(parseImageReference('[::1]:5000/app:1')).toEqual({ host: '[::1]:5000', repository: 'app', tag: '1' });
+    expect(parseImageReference('Registry.Example.COM:443/team/app')).toEqual({ host: 'Registry.Example.COM:443', repository: 'team/app' });
+  });
+
   it('uses plain HTTP only for loopback and listed insecure registries', () => {
     expect(registryBaseUrl('127.0.0.1:5000', [])).toBe('http://127.0.0.1:5000');
     expect(registryBaseUrl('localhost:5000', [])).toBe('http://localhost:5000');

@@ -1,7 +1,22 @@
+import { isIPv6 } from 'node:net';
 import { isDigest, type Digest } from '@airlock/core';
 
 export const REPO_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 export const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+/** docker's domain grammar: dot-separated labels, then an optional port. */
+const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?';
+const HOST_NAME_RE = new RegExp(`^${LABEL}(?:\\.${LABEL})*(?::[0-9]{1,5})?$`);
+const BRACKETED_RE = /^\[([0-9A-Fa-f:.]+)\](?::[0-9]{1,5})?$/;
+
+/**
+ * A host name or IPv4 address, or an IPv6 address in brackets, each with an optional port, that
+ * also makes a valid URL (which refuses names like `local.5000`, whose numeric last label reads as IPv4).
+ */
+export function isRegistryHost(host: string): boolean {
+  const bracketed = BRACKETED_RE.exec(host);
+  const grammar = bracketed ? isIPv6(bracketed[1] ?? '') : HOST_NAME_RE.test(host);
+  return grammar && URL.canParse(`https://${host}/`);
+}
 
 export interface ImageReference {
   /** host[:port] as written, docker.io for Docker Hub. */
@@ -26,6 +41,7 @@ export function parseImageReference(text: string): ImageReference | undefined {
   const first = slash >= 0 ? rest.slice(0, slash) : '';
   const hasHost = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
   let host = hasHost ? first : 'docker.io';
+  if (!isRegistryHost(host)) return undefined;
   if (host === 'index.docker.io') host = 'docker.io';
   let path = hasHost ? rest.slice(slash + 1) : rest;
   let tag: string | undefined;

@@ -126,9 +126,8 @@ describe('untyped exceptions on hostile registry answers', () => {
 
   it('an invalid realm URL is UPSTREAM_INVALID at once (not retried as a network error)', async () => {
     const registry = await server((_req, res) => void res.writeHead(401, { 'www-authenticate': 'Bearer realm="http://[bad"' }).end());
-    const started = Date.now();
     await expectCode(source(registry).tags(), 'UPSTREAM_INVALID');
-    expect(Date.now() - started).toBeLessThan(500);
+    expect(registry.seen, 'asked once, not retried').toHaveLength(1);
   });
 
   it('a token answer that is not JSON is UPSTREAM_INVALID', async () => {

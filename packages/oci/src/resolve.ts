@@ -17,13 +17,25 @@ export async function resolveOci(spec: OciSpec, ctx: ExportContext): Promise<Res
   const collected: Collected = { manifests: new Map(), blobs: new Map(), artifacts: new Map() };
   const images: CatalogImage[] = [];
   const task = ctx.progress.task(`resolve oci/${ctx.sourceName}`, planned.length, 'items');
+  const withoutPlatform: string[] = [];
   try {
     for (const image of planned) {
-      images.push(await resolveImage(image, spec, collected));
+      try {
+        images.push(await resolveImage(image, spec, collected));
+      } catch (err) {
+        // Every image the platform filter empties is listed at once, so one plan shows them all.
+        if (!(err instanceof AirlockError && err.details?.noPlatform === true)) throw err;
+        withoutPlatform.push(image.upstream);
+      }
       task.advance(1);
     }
   } finally {
     task.done();
+  }
+  if (withoutPlatform.length > 0) {
+    throw new AirlockError('SOURCE_NOT_FOUND', `oci/${ctx.sourceName}: ${withoutPlatform.length} image(s) offer none of the platforms ${spec.platforms.join(', ')}: ${withoutPlatform.join(', ')}; change platforms: or drop these images`, {
+      details: { images: withoutPlatform, platforms: spec.platforms },
+    });
   }
   images.sort((a, b) => (a.repository === b.repository ? cmp(a.tag, b.tag) : cmp(a.repository, b.repository)));
   const sortByDigest = (m: Map<Digest, CatalogBlob>): CatalogBlob[] => [...m.values()].sort((a, b) => cmp(a.digest, b.digest));
@@ -59,7 +71,7 @@ async function collect(image: PlannedImage, fetched: FetchedManifest, parsed: Pa
   if (parsed.kind === 'index') {
     const chosen = selectPlatforms(parsed.children, spec.platforms);
     if (chosen.length === 0) {
-      throw new AirlockError('SOURCE_NOT_FOUND', `${image.upstream} offers none of the platforms ${spec.platforms.join(', ')}; change platforms: or drop the image`);
+      throw new AirlockError('SOURCE_NOT_FOUND', `${image.upstream} offers none of the platforms ${spec.platforms.join(', ')}; change platforms: or drop the image`, { details: { noPlatform: true } });
     }
     for (const child of chosen) {
       const fetchedChild = await image.source.manifest(child.digest);

@@ -16,6 +16,8 @@ export interface ImageSpec {
   /** The name the image gets on the site, before the source prefix. */
   rename?: string;
   prefix?: string;
+  /** The config field it came from (e.g. `sources[2].images[0]`), for `airlock config check`. */
+  field?: string;
 }
 
 export interface OciSpec {
@@ -27,6 +29,8 @@ export interface OciSpec {
   authFile?: string;
   insecureRegistries: string[];
   prefix?: string;
+  /** Image list files the references were read from (`images: {fromFile}`), for `airlock config check`. */
+  imageLists?: Array<{ field: string; path: string }>;
 }
 
 export interface CatalogImage {

@@ -1,5 +1,6 @@
 import { AirlockError } from '@airlock/core';
 import { readKeys, type Key, type PublicKey } from 'openpgp';
+import { armoredKeyBlocks } from './armor-blocks.js';
 import { armoredOrBinary, isBlank } from './input.js';
 import { reason } from './reason.js';
 
@@ -17,8 +18,6 @@ export interface ParsedPublicKey {
   info: PublicKeyInfo;
   key: PublicKey;
 }
-
-const KEY_BLOCK = /-----BEGIN PGP (PUBLIC|PRIVATE) KEY BLOCK-----[\s\S]*?-----END PGP \1 KEY BLOCK-----/g;
 
 /** Reads one or more keys, armored (several blocks allowed) or binary. Private keys yield their public part. */
 export async function readPublicKeys(data: string | Uint8Array): Promise<PublicKeyInfo[]> {
@@ -43,7 +42,7 @@ async function readKeyObjects(data: string | Uint8Array): Promise<Key[]> {
   const input = armoredOrBinary(data);
   try {
     if ('binary' in input) return await readKeys({ binaryKeys: input.binary });
-    const blocks = input.armored.match(KEY_BLOCK) ?? [];
+    const blocks = armoredKeyBlocks(input.armored);
     const keys: Key[] = [];
     for (const block of blocks) keys.push(...(await readKeys({ armoredKeys: block })));
     return keys;

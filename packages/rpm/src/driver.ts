@@ -1,4 +1,6 @@
 import type { Driver } from '@airlock/core';
+import { describeRpm } from './describe.js';
+import { rpmLocalFiles } from './local-files.js';
 import { parseRpmCatalog } from './parse-catalog.js';
 import { parseRpmSpec } from './parse-spec.js';
 import { publishRpm } from './publish.js';
@@ -14,4 +16,6 @@ export const rpmDriver: Driver<RpmSpec, RpmCatalog> = {
   parseCatalog: parseRpmCatalog,
   reverify: reverifyRpm,
   publish: publishRpm,
+  describe: describeRpm,
+  localFiles: rpmLocalFiles,
 };

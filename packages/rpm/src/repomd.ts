@@ -1,5 +1,6 @@
 import { AirlockError } from '@airlock/core';
-import { SaxesParser } from 'saxes';
+import { createRequire } from 'node:module';
+import type { SaxesParser as SaxesParserType } from 'saxes';
 
 /** One `<data>` entry of repomd.xml. Checksums are lowercase hex of `checksumType`. */
 export interface RepomdEntry {
@@ -16,6 +17,7 @@ const HASHES = new Set(['sha256', 'sha512', 'sha384', 'sha224', 'sha1', 'sha']);
 
 /** Parses repomd.xml (attacker-controlled until its signature and our checks pass). */
 export function parseRepomd(xml: string): RepomdEntry[] {
+  const { SaxesParser } = createRequire(import.meta.url)('saxes') as { SaxesParser: typeof SaxesParserType };
   const parser = new SaxesParser({ xmlns: false });
   const entries: RepomdEntry[] = [];
   let current: Partial<RepomdEntry> | undefined;

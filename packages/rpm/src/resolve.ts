@@ -46,7 +46,7 @@ export async function resolveRpm(spec: RpmSpec, ctx: ExportContext): Promise<Res
     return findFileOwners(openDecompressed(path, entry.href, entry.openSize), missing);
   };
   const { packages, unsatisfied } = await choosePackages(spec, all, fileOwners);
-  for (const u of unsatisfied) ctx.progress.warn(`rpm/${spec.name}: nothing in the repo provides "${u.requires}", required by ${u.package}`);
+  const warnings = unsatisfied.map((u) => ({ kind: 'DEPENDENCY_UNSATISFIED', message: `nothing in the repo provides "${u.requires}", required by ${u.package}: dnf on the site cannot install ${u.package} unless another repo there provides it` }));
   const chosen = packages.map(toCatalogPackage).sort((a, b) => (a.href < b.href ? -1 : a.href > b.href ? 1 : 0));
   checkUniqueFileNames(chosen);
 
@@ -67,7 +67,7 @@ export async function resolveRpm(spec: RpmSpec, ctx: ExportContext): Promise<Res
     ...metadataFiles.map((m) => ({ digest: m.carried.digest, size: m.carried.size, source: { kind: 'file' as const, path: m.path }, label: `rpm/${spec.name}/${m.carried.href}` })),
     ...packageArtifacts(chosen, spec.url, ctx, spec.gpgcheck ? keyring : null),
   ];
-  return { catalog, artifacts };
+  return { catalog, artifacts, ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
 type FileOwnerLookup = (missing: Set<string>) => Promise<Map<string, Set<string>>>;

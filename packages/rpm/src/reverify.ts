@@ -30,7 +30,8 @@ export async function reverifyRpm(catalog: RpmCatalog, ctx: ImportContext): Prom
   if (!primary) throw new AirlockError('UPSTREAM_INVALID', `rpm/${ctx.sourceName}: the catalog carries no primary metadata`);
   const wanted = new Map(catalog.packages.map((p) => [p.digest, p]));
   const found = new Map<string, PrimaryPackage>();
-  await parsePrimary(openDecompressed(await ctx.vault.pathOf(primary.digest), primary.href), (pkg) => {
+  const primaryEntry = entries.find((e) => e.type === 'primary' && e.href === primary.href);
+  await parsePrimary(openDecompressed(await ctx.vault.pathOf(primary.digest), primary.href, primaryEntry?.openSize), (pkg) => {
     const digest = `sha256:${pkg.checksum}`;
     if (pkg.checksumType === 'sha256' && wanted.has(digest as `sha256:${string}`)) found.set(digest, pkg);
   });

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectCode, tempDir } from '@airlock/test-utils';
+import { packageMeta } from './header-package.js';
 import { readRpmHeaders } from './rpm-header.js';
 import { TAG } from './rpm-tags.js';
 
@@ -76,5 +77,24 @@ describe('readRpmHeaders', () => {
 
   it('refuses a tag that points past the data store', async () => {
     await expectCode(readRpmHeaders(await file(rpm(header(MAIN, { offset: 1 << 20 })))), 'UPSTREAM_INVALID');
+  });
+});
+
+describe('packageMeta', () => {
+  it('reads the file list of a 20000-file package in linear time (regression: dirnames were decoded once per file)', async () => {
+    const n = 20000;
+    const main = header([
+      [TAG.NAME, 6, 'big'], [TAG.VERSION, 6, '1'],
+      [TAG.BASENAMES, 8, Array.from({ length: n }, (_, i) => `f${i}`)],
+      [TAG.DIRNAMES, 8, Array.from({ length: n }, (_, i) => `/usr/share/d${i}/`)],
+      [TAG.DIRINDEXES, 4, Array.from({ length: n }, (_, i) => i)],
+    ]);
+    const headers = await readRpmHeaders(await file(rpm(main)));
+    const started = Date.now();
+    const meta = packageMeta(headers, { digest: `sha256:${'0'.repeat(64)}`, size: 1, href: 'Packages/big.rpm' });
+    // Linear: tens of milliseconds. Before the fix this took minutes.
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(meta.files).toHaveLength(n);
+    expect(meta.files[n - 1]?.path).toBe(`/usr/share/d${n - 1}/f${n - 1}`);
   });
 });

@@ -1,6 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { AirlockError } from '@airlock/core';
-import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import { createRequire } from 'node:module';
+import type { SaxesParser as SaxesParserType, SaxesTagPlain } from 'saxes';
 
 export interface XmlHandlers {
   opentag?(tag: SaxesTagPlain): void;
@@ -21,6 +22,7 @@ const SLICE_CHARS = 1 << 16;
  * boundaries, with memory bounded by MAX_QUIET_CHARS. Handler errors and saxes' errors propagate.
  */
 export async function streamXml(input: AsyncIterable<Buffer | string>, handlers: XmlHandlers, label: string): Promise<void> {
+  const { SaxesParser } = createRequire(import.meta.url)('saxes') as { SaxesParser: typeof SaxesParserType };
   const parser = new SaxesParser({ xmlns: false });
   let quiet = 0;
   const { opentag, text, closetag } = handlers;

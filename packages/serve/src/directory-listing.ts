@@ -8,7 +8,7 @@ import { ListingCache, type DirEntry } from './listing-cache.js';
 /** Entries per listing page: a 50k-entry pool directory is 50 pages of about 100 KB, not one of 5 MB. */
 export const LISTING_PAGE_SIZE = 1000;
 
-interface ListingRow {
+export interface ListingRow {
   name: string;
   isDir: boolean;
   size: number;
@@ -46,6 +46,11 @@ export async function sendListing(req: IncomingMessage, res: ServerResponse, dir
     if (res.destroyed) return;
   }
   res.end();
+}
+
+/** The first `max` entries of a directory, as its listing shows them (links out of the tree left out). */
+export async function visibleEntries(dir: string, realRoot: string, max: number): Promise<ListingRow[]> {
+  return pageRows((await cache.list(dir)).slice(0, max), dir, realRoot);
 }
 
 function requestedPage(target: string): number | undefined {

@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { AirlockError, isTransientIoError } from '@airlock/core';
 import { countBodyBytes } from './body-counter.js';
+import { parsePublicUrl } from './site-address.js';
+import { createSitePageHandler } from './site-handler.js';
 import { sendText } from './respond.js';
 import { serveTree } from './static-tree.js';
 import type { RequestHandler, RunningServer, ServeOptions } from './types.js';
@@ -19,9 +21,15 @@ export const DEFAULT_MAX_CONNECTIONS = 512;
 const HEADERS_TIMEOUT_MS = 20_000;
 const REQUEST_TIMEOUT_MS = 60_000;
 
-/** A read-only HTTP server for the current publication; custom handlers are tried before the file tree. */
+/**
+ * A read-only HTTP server for the current publication: the site page at `/` and `/airlock.json`,
+ * then the custom handlers, then the file tree.
+ */
 export async function startServer(o: ServeOptions): Promise<RunningServer> {
-  const handlers: RequestHandler[] = o.handlers ?? [];
+  const publicUrl = o.publicUrl === undefined ? undefined : parsePublicUrl(o.publicUrl);
+  let listening = `${o.host}:${o.port}`;
+  const sitePage = createSitePageHandler({ root: o.root, ...(publicUrl ? { publicUrl } : {}), listening: () => listening });
+  const handlers: RequestHandler[] = [sitePage, ...(o.handlers ?? [])];
   const server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS }, (req, res) => {
     void respond(req, res);
   });
@@ -52,6 +60,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   await listen(server, o);
   const address = server.address() as AddressInfo;
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  listening = `${urlHost}:${address.port}`;
   return {
     url: `http://${urlHost}:${address.port}/`,
     host: address.address,

@@ -49,7 +49,8 @@ export async function serveTree(req: IncomingMessage, res: ServerResponse, root:
   await sendFile(req, res, target);
 }
 
-async function publishedRoot(root: string): Promise<string | null> {
+/** The real path of the live snapshot, or null while nothing is published. */
+export async function publishedRoot(root: string): Promise<string | null> {
   try {
     const real = await realpath(root);
     return (await stat(real)).isDirectory() ? real : null;

@@ -25,6 +25,11 @@ export interface ServeOptions {
   /** Tried in order before the static tree (e.g. a registry API); the first that returns true wins. */
   handlers?: RequestHandler[];
   onRequest?(entry: RequestLogEntry): void;
+  /**
+   * The URL clients use to reach this site (behind a proxy or a DNS name), written into the site
+   * page's snippets instead of the request's Host. http(s), optionally with a path prefix.
+   */
+  publicUrl?: string;
   /** Open connections at once (default DEFAULT_MAX_CONNECTIONS); more are closed on arrival. */
   maxConnections?: number;
 }

@@ -1,4 +1,6 @@
 import type { Driver } from '@airlock/core';
+import { describeSimplestreams } from './describe.js';
+import { simplestreamsLocalFiles } from './local-files.js';
 import { mergeSimplestreams } from './merge.js';
 import { parseSimplestreamsCatalog } from './parse-catalog.js';
 import { parseSimplestreamsSpec } from './parse-spec.js';
@@ -16,4 +18,6 @@ export const simplestreamsDriver: Driver<SimplestreamsSpec, SimplestreamsCatalog
   reverify: reverifySimplestreams,
   merge: mergeSimplestreams,
   publish: publishSimplestreams,
+  describe: describeSimplestreams,
+  localFiles: simplestreamsLocalFiles,
 };

@@ -1,4 +1,4 @@
-import { AirlockError, hexToDigest, type Artifact, type Digest, type ExportContext, type PlanGroup, type ResolveResult } from '@airlock/core';
+import { AirlockError, hexToDigest, type Artifact, type Digest, type ExportContext, type PlanGroup, type ResolveResult, type ResolveWarning } from '@airlock/core';
 import { checkRendered } from './check-rendered.js';
 import { resolveCustomImage } from './custom-images.js';
 import { fetchStream } from './fetch-stream.js';
@@ -57,7 +57,17 @@ export async function resolveSimplestreams(spec: SimplestreamsSpec, ctx: ExportC
   for (const warning of checkRendered(catalog, (digest) => bodies.get(digest), 'UPSTREAM_INVALID')) ctx.progress.warn(`${label}: ${warning}`);
   artifacts.push(...itemArtifacts(spec.mirror, versions));
   ctx.progress.info(`${label}: ${versions.length} version(s) of ${new Set(versions.map((v) => v.product)).size} product(s), ${custom.length} custom image(s)`);
-  return { catalog, artifacts, groups: planGroups(versions, custom) };
+  const warnings = bootloaderWarnings(spec, versions);
+  return { catalog, artifacts, groups: planGroups(versions, custom), ...(warnings.length > 0 ? { warnings } : {}) };
+}
+
+/** MAAS boots nothing without bootloaders (grub, pxelinux), and takes them only from a boot source. */
+function bootloaderWarnings(spec: SimplestreamsSpec, versions: CarriedVersion[]): ResolveWarning[] {
+  if (versions.some((v) => v.kind === 'bootloaders')) return [];
+  const why = spec.bootloaders === false
+    ? 'bootloaders: false'
+    : 'no bootloader product matched (the index lists no bootloader products file, or bootloaders.filters exclude every one)';
+  return [{ kind: 'NO_BOOTLOADERS', message: `this mirror carries no bootloaders (${why}): MAAS cannot PXE-boot machines from it unless another boot source provides them; set bootloaders: true (the default)` }];
 }
 
 function itemArtifacts(mirror: string, versions: CarriedVersion[]): Artifact[] {

@@ -1,4 +1,6 @@
 import type { Driver } from '@airlock/core';
+import { describeSnap } from './describe.js';
+import { snapLocalFiles } from './local-files.js';
 import { snapRootAnchors } from './assertions/roots.js';
 import { mergeSnapCatalogs } from './merge.js';
 import { parseSnapCatalog } from './parse-catalog.js';
@@ -18,4 +20,6 @@ export const snapDriver: Driver<SnapSpec, SnapCatalog> = {
   reverify: reverifySnap,
   merge: mergeSnapCatalogs,
   publish: publishSnap,
+  describe: describeSnap,
+  localFiles: snapLocalFiles,
 };

@@ -1,4 +1,4 @@
-import { AirlockError, readFileLimited, type Artifact, type ExportContext, type ResolveResult } from '@airlock/core';
+import { AirlockError, isAirlockError, readFileLimited, type Artifact, type ExportContext, type ResolveResult, type ResolveWarning } from '@airlock/core';
 import { AssertionChain, type TrustedRoots } from './assertions/chain.js';
 import type { Assertion } from './assertions/model.js';
 import { builtinRoots, readRootFile } from './assertions/roots.js';
@@ -35,12 +35,13 @@ export async function resolveSnap(spec: SnapSpec, ctx: ExportContext): Promise<R
     const queue: SnapRequest[] = [...spec.snaps];
     if (spec.prerequisites && !queue.some((s) => s.name === 'snapd')) queue.push({ name: 'snapd', channel: 'latest/stable' });
     const seen = new Set(queue.map((s) => s.name));
+    const neededBy = new Map<string, string>();
     const task = ctx.progress.task(`resolve snap/${ctx.sourceName} (${architecture})`, undefined, 'items');
     try {
       for (let i = 0; i < queue.length; i++) {
         const request = queue[i] as SnapRequest;
         const label = request.revision === undefined ? `${request.name} (${request.channel})` : `${request.name} revision ${request.revision}`;
-        const snap = readDownloadAnswer(await postDownloadAction(spec.store, request, architecture), label, architecture);
+        const snap = await askStore(spec, request, architecture, label, neededBy.get(request.name));
         if (snap.name !== request.name) throw new AirlockError('UPSTREAM_INVALID', `asked the store for ${request.name}, it answered ${snap.name}`);
         const key = `${snap.snapId}/${snap.revision}`;
         let entry = carried.get(key);
@@ -53,6 +54,7 @@ export async function resolveSnap(spec: SnapSpec, ctx: ExportContext): Promise<R
           for (const name of entry.revision.prerequisites) {
             if (seen.has(name)) continue;
             seen.add(name);
+            neededBy.set(name, snap.name);
             queue.push({ name, channel: 'latest/stable' });
           }
         }
@@ -65,7 +67,9 @@ export async function resolveSnap(spec: SnapSpec, ctx: ExportContext): Promise<R
   const assertions = new Map<string, string>();
   for (const entry of carried.values()) for (const a of entry.chain) assertions.set(a.raw.text, a.ref);
   const entries = [...carried.values()];
+  const warnings = spec.prerequisites ? [] : missingPrerequisites(entries.map((e) => e.revision));
   return {
+    ...(warnings.length > 0 ? { warnings } : {}),
     catalog: {
       version: 1,
       store: spec.store,
@@ -78,6 +82,29 @@ export async function resolveSnap(spec: SnapSpec, ctx: ExportContext): Promise<R
     },
     artifacts: entries.map((e) => e.artifact),
   };
+}
+
+/** The store's answer for one request; a prerequisite that cannot be had says whose it is. */
+async function askStore(spec: SnapSpec, request: SnapRequest, architecture: string, label: string, neededBy: string | undefined): Promise<StoreSnap> {
+  try {
+    return readDownloadAnswer(await postDownloadAction(spec.store, request, architecture), label, architecture);
+  } catch (err) {
+    if (neededBy === undefined || !isAirlockError(err)) throw err;
+    throw new AirlockError(err.code, `prerequisite ${request.name} of ${neededBy} cannot be resolved for ${architecture}, so ${neededBy} would not install offline: ${err.message}`, { cause: err, details: { ...err.details, prerequisite: request.name, neededBy } });
+  }
+}
+
+/** With prerequisites: false, what the carried snaps need that the bundle does not carry. */
+function missingPrerequisites(revisions: CatalogRevision[]): ResolveWarning[] {
+  const names = new Set(revisions.map((r) => r.name));
+  const warnings: ResolveWarning[] = [];
+  for (const revision of revisions) {
+    const missing = revision.prerequisites.filter((p) => !names.has(p));
+    if (missing.length > 0) {
+      warnings.push({ kind: 'PREREQUISITE_MISSING', message: `${revision.name} ${revision.revision} needs ${missing.join(', ')}, which this bundle does not carry (prerequisites: false); the site's machines must have them installed already, or set prerequisites: true` });
+    }
+  }
+  return warnings;
 }
 
 async function carry(snap: StoreSnap, roots: TrustedRoots, fetcher: AssertionFetcher, ctx: ExportContext): Promise<Carried> {

@@ -28,8 +28,8 @@ export interface Publisher {
   displayName: string;
 }
 
-/** One store revision of one snap, with what the store said about it and what was verified. */
-export interface CatalogRevision {
+/** What the store says of one snap revision, as the store's answers and the catalog both carry it. */
+export interface SnapRevisionFacts {
   name: string;
   snapId: string;
   revision: number;
@@ -46,8 +46,12 @@ export interface CatalogRevision {
   description: string;
   license: string;
   snapYaml: string;
-  publisher: Publisher;
   createdAt: string;
+}
+
+/** One store revision of one snap, with what the store said about it and what was verified. */
+export interface CatalogRevision extends SnapRevisionFacts {
+  publisher: Publisher;
   /** sha256 of the file, as the bundle and vault name it. */
   digest: Digest;
   size: number;

@@ -119,23 +119,18 @@ describe('ExportState', () => {
     state.close();
   });
 
-  it('answers 100k isShipped lookups quickly', async () => {
+  it('answers 100k isShipped lookups, half of them hits (speed is for bench/, not a timed test)', async () => {
     const state = await openState();
     const count = 100_000;
     const many = Array.from({ length: count }, (_, i) => ({ digest: digest(i * 2), size: i }));
     state.recordBundle(bundle(1, { blobs: many }));
     expect(state.shippedCount('site-a')).toBe(count);
-    const started = performance.now();
     let hits = 0;
     for (let i = 0; i < count; i++) if (state.isShipped('site-a', digest(i))) hits++;
-    const elapsed = performance.now() - started;
     expect(hits).toBe(count / 2);
-    expect(elapsed).toBeLessThan(2000);
 
     const probe = Array.from({ length: count }, (_, i) => ({ digest: digest(i) }));
-    const batchStarted = performance.now();
     const missing = state.unshipped('site-a', probe);
-    expect(performance.now() - batchStarted).toBeLessThan(2000);
     expect(missing).toHaveLength(count / 2);
     expect(missing[0]).toBe(probe[1]);
     state.close();

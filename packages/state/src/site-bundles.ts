@@ -16,6 +16,7 @@ interface BundleRecord {
   reason: string | null;
   volumes_ingested: number;
   volumes_total: number;
+  signer: string | null;
 }
 
 interface VolumeRecord {
@@ -46,6 +47,7 @@ function toBundleRow(r: BundleRecord): BundleRow {
     reason: r.reason,
     volumesIngested: r.volumes_ingested,
     volumesTotal: r.volumes_total,
+    signer: r.signer,
   };
 }
 
@@ -68,6 +70,7 @@ export class BundleLedger {
   private readonly listVolumes;
   private readonly setComplete;
   private readonly setRejected;
+  private readonly setSigner;
   private readonly upsertTransaction: Transaction<(b: BundleInput, at: string) => BundleRow>;
 
   constructor(db: SqliteDatabase) {
@@ -75,8 +78,8 @@ export class BundleLedger {
     this.all = db.prepare<[], BundleRecord>(`${SELECT_BUNDLE} ORDER BY b.channel, b.sequence, b.received_at`);
     this.byStatus = db.prepare<[string], BundleRecord>(`${SELECT_BUNDLE} WHERE b.status = ? ORDER BY b.channel, b.sequence, b.received_at`);
     this.insertBundle = db.prepare(
-      `INSERT INTO bundles (manifest_sha256, id, channel, sequence, base_sequence, status, manifest_path, received_at)
-       VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)`,
+      `INSERT INTO bundles (manifest_sha256, id, channel, sequence, base_sequence, status, manifest_path, received_at, signer)
+       VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
     );
     this.insertVolume = db.prepare("INSERT INTO bundle_volumes (manifest_sha256, number, name, status) VALUES (?, ?, ?, 'missing')");
     this.ingestVolume = db.prepare(
@@ -91,10 +94,16 @@ export class BundleLedger {
     this.setRejected = db.prepare(
       "UPDATE bundles SET status = 'rejected', reason = ? WHERE manifest_sha256 = ? AND status IN ('pending', 'complete', 'superseded', 'rejected')",
     );
+    this.setSigner = db.prepare('UPDATE bundles SET signer = ? WHERE manifest_sha256 = ? AND signer IS NULL');
     this.upsertTransaction = db.transaction((b, at) => {
       const existing = this.get(b.manifestSha256);
-      if (existing !== null) return existing;
-      this.insertBundle.run(b.manifestSha256, b.id, b.channel, b.sequence, b.baseSequence, b.manifestPath, at);
+      if (existing !== null) {
+        // A bundle first seen before signers were recorded learns its signer on the next import.
+        if (existing.signer !== null || b.signer === undefined) return existing;
+        this.setSigner.run(b.signer, b.manifestSha256);
+        return this.require(b.manifestSha256);
+      }
+      this.insertBundle.run(b.manifestSha256, b.id, b.channel, b.sequence, b.baseSequence, b.manifestPath, at, b.signer ?? null);
       for (const v of b.volumes) this.insertVolume.run(b.manifestSha256, v.number, v.name);
       return this.require(b.manifestSha256);
     });

@@ -134,4 +134,9 @@ export const SITE_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (channel, fingerprint)
   ) WITHOUT ROWID;
   `,
+  `
+  -- The primary fingerprint of the exporter key whose signature verified when the bundle arrived
+  -- (NULL for bundles recorded before this step): what the site page names as "signed by".
+  ALTER TABLE bundles ADD COLUMN signer TEXT NULL;
+  `,
 ];

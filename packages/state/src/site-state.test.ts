@@ -85,6 +85,15 @@ describe('SiteState bundles', () => {
     site.close();
   });
 
+  it('records the exporter key that signed a bundle, and learns it for a bundle first recorded without one', async () => {
+    const site = await openSite();
+    expect(site.upsertBundle(bundle(1, { signer: 'A'.repeat(40) }), T0).signer).toBe('A'.repeat(40));
+    expect(site.upsertBundle(bundle(1, { signer: 'B'.repeat(40) }), T1).signer).toBe('A'.repeat(40));
+    expect(site.upsertBundle(bundle(2), T0).signer).toBeNull();
+    expect(site.upsertBundle(bundle(2, { signer: 'C'.repeat(40) }), T1)).toMatchObject({ signer: 'C'.repeat(40), receivedAt: T0.toISOString() });
+    site.close();
+  });
+
   it('publishing supersedes older unpublished bundles of that channel only', async () => {
     const site = await openSite();
     for (const s of [1, 2, 3, 4]) site.upsertBundle(bundle(s), T0);

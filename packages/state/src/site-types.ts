@@ -34,6 +34,8 @@ export interface BundleRow {
   reason: string | null;
   volumesIngested: number;
   volumesTotal: number;
+  /** Primary fingerprint of the exporter key that signed it; null when recorded before signers were. */
+  signer: string | null;
 }
 
 export interface BundleInput {
@@ -44,6 +46,8 @@ export interface BundleInput {
   baseSequence: number | null;
   manifestPath: string;
   volumes: Array<{ number: number; name: string }>;
+  /** Primary fingerprint of the exporter key whose signature verified. */
+  signer?: string;
 }
 
 export interface VolumeRef {

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { chmod, rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
@@ -34,6 +35,9 @@ export async function writeVerified(source: Readable, expected: ExpectedContent,
     if (failedFirst === 'vault') throw fsError(err, tmp, what);
     throw asAirlockError(err, 'IO_ERROR', `cannot store ${expected.label ?? expected.digest ?? 'content'} in the vault`);
   } finally {
+    // The file stream opens asynchronously: after an early failure its open may still be pending,
+    // and would create `tmp` after the rm below. Wait until it is really closed.
+    if (!file.closed) await once(file, 'close').catch(() => undefined);
     await rm(tmp, { force: true });
   }
 }

@@ -1,11 +1,14 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { AirlockError, formatSize, parseSize } from '@airlock/core';
-import { exportBundle, planExport, reissueVolumes, type ReceiptInput } from '@airlock/engine';
+import { exportBundle, planExport, planFailure, reissueVolumes, type PlanResult, type ReceiptInput } from '@airlock/engine';
 import { createFetcher } from '@airlock/fetch';
 import type { Compression } from '@airlock/bundle';
 import { loadConfig } from '../config/load-config.js';
 import { contextFor } from '../context.js';
+import { ExitError, exitCodeFor } from '../exit-codes.js';
+import type { Output } from '../output.js';
+import { examples } from '../help.js';
 
 interface ExportFlags {
   config: string;
@@ -54,26 +57,22 @@ function receiptInput(flags: ExportFlags): ReceiptInput | undefined {
 }
 
 export function registerExport(program: Command): void {
-  withReceiptOptions(withVolumeOptions(program.command('plan')))
-    .description('resolve the sources and show what the next export would ship (against a site receipt, if given), without writing a bundle or recording anything')
+  const plan = withReceiptOptions(withVolumeOptions(program.command('plan')))
+    .description('resolve the sources and show what the next export would ship (against a site receipt, if given), what each volume will take, whether it fits, and what would not install offline at the site, without downloading content or writing a bundle')
+    .option('-o, --out <dir>', 'the bundle directory the export would write to: its free space is checked too')
     .action(async (flags: ExportFlags, cmd: Command) => {
       const { output, progress, home, registry } = contextFor(cmd);
       const receipt = receiptInput(flags);
       const config = await loadConfig(flags.config, registry);
-      const plan = await planExport({ config, registry, home, fetcher: createFetcher(), progress, ...volumeOverrides(flags), ...(receipt ? { receipt } : {}) });
+      const plan = await planExport({ config, registry, home, fetcher: createFetcher(), progress, ...volumeOverrides(flags), ...(flags.out ? { outDir: resolve(flags.out) } : {}), ...(receipt ? { receipt } : {}) });
       output.result(plan);
-      if (plan.receipt) {
-        output.line(`receipt: the site published sequence ${plan.receipt.sequence} and holds ${plan.receipt.blobs} blob(s); signed by site key ${plan.receipt.siteKey.fingerprint}${plan.receipt.siteKey.pinned === 'now' ? ' (export would pin it for the channel)' : ''}`);
-      }
-      output.line(`${plan.id}: ${plan.base ? `incremental on ${plan.base.id}` : 'full bundle'}`);
-      for (const s of plan.sources) {
-        output.line(`  ${s.type}/${s.name}: ${s.artifacts} artifact(s), ${formatSize(s.bytes)}; new: ${s.newBlobs}, ${formatSize(s.newBytes)}`);
-        for (const g of s.groups ?? []) output.line(`    ${g.label}: ${g.artifacts} file(s), ${formatSize(g.bytes)}; new: ${g.newBlobs}, ${formatSize(g.newBytes)}`);
-      }
-      output.line(`would ship ${plan.carried.blobs} blob(s), ${formatSize(plan.carried.bytes)} in ${plan.volumes} volume(s) of at most ${formatSize(plan.maxVolumeSize)} (${plan.compression})`);
+      showPlan(output, plan);
+      const failure = planFailure(plan);
+      if (failure) throw new ExitError(exitCodeFor(failure));
     });
+  examples(plan, ['airlock plan -c airlock.yaml', 'airlock --json plan -c airlock.yaml --max-volume-size 700MiB', 'airlock plan -c airlock.yaml --receipt site.receipt.json --site-key site.asc']);
 
-  withReceiptOptions(withVolumeOptions(program.command('export')))
+  const exporter = withReceiptOptions(withVolumeOptions(program.command('export')))
     .description('resolve the sources, then write a signed multi-volume bundle into DIR')
     .option('-o, --out <dir>', 'bundle directory (empty, or holding an interrupted export of the same bundle); with --reissue, where the replacements go (default: the bundle directory)')
     .option('--reissue <bundle-dir>', 'pack volumes of a bundle this export home made again (name them with --volume), to replace lost or damaged ones; no new bundle or sequence')
@@ -94,6 +93,38 @@ export function registerExport(program: Command): void {
       output.line(`  ${result.carried.blobs} of ${result.total.blobs} blob(s) carried, ${formatSize(result.carried.bytes)} in ${result.volumes.length} volume(s)`);
       for (const v of result.volumes) output.line(`  ${v.name}  ${formatSize(v.size)}${v.kept ? '  (kept from the interrupted run)' : ''}`);
     });
+  examples(exporter, [
+    'airlock export -c airlock.yaml -o /media/usb/bundle',
+    'airlock export -c airlock.yaml -o /media/usb/bundle --receipt site.receipt.json --site-key site.asc',
+    'airlock export -c airlock.yaml --reissue /media/usb/bundle --volume 3 -o /media/usb2',
+  ]);
+}
+
+function showPlan(output: Output, plan: PlanResult): void {
+  if (plan.receipt) {
+    output.line(`receipt: the site published sequence ${plan.receipt.sequence} and holds ${plan.receipt.blobs} blob(s); signed by site key ${plan.receipt.siteKey.fingerprint}${plan.receipt.siteKey.pinned === 'now' ? ' (export would pin it for the channel)' : ''}`);
+  }
+  output.line(`${plan.id}: ${plan.base ? `incremental on ${plan.base.id}` : 'full bundle'}`);
+  for (const s of plan.sources) {
+    output.line(`  ${s.type}/${s.name}: ${s.artifacts} artifact(s), ${formatSize(s.bytes)}; new: ${s.newBlobs}, ${formatSize(s.newBytes)}`);
+    for (const g of s.groups ?? []) output.line(`    ${g.label}: ${g.artifacts} file(s), ${formatSize(g.bytes)}; new: ${g.newBlobs}, ${formatSize(g.newBytes)}`);
+  }
+  output.line(`would ship ${plan.carried.blobs} blob(s), ${formatSize(plan.carried.bytes)} in ${plan.volumes} volume(s) of at most ${formatSize(plan.maxVolumeSize)} (${plan.compression}), about ${formatSize(plan.estimatedBytes)} on the media`);
+  for (const v of plan.volumeSizes) {
+    const bound = v.maxBytes === v.estimatedBytes ? 'exact' : `at most ${formatSize(v.maxBytes)}`;
+    output.line(`  ${v.name}: ${v.entries} entries, ~${formatSize(v.estimatedBytes)} (${bound})`);
+  }
+  for (const c of plan.space) {
+    const verdict = c.ok ? 'fits' : 'DOES NOT FIT';
+    output.line(`  space on ${c.where.join(' + ')} (${c.paths.join(', ')}): needs ${formatSize(c.needed)}, ${formatSize(c.free)} free: ${verdict}`);
+  }
+  const warnings = plan.problems.filter((p) => p.severity === 'warning');
+  const errors = plan.problems.filter((p) => p.severity === 'error');
+  if (warnings.length > 0) output.line(`would not install offline at the site (${warnings.length}):`);
+  for (const w of warnings) output.line(`  - ${w.source}: [${w.code}] ${w.message}`);
+  for (const e of errors) output.error(`${e.source} cannot be exported: [${e.code}] ${e.message}`);
+  if (plan.space.some((c) => !c.ok)) output.error('not enough free space for this export (DISK_FULL): free space where it says, or export elsewhere');
+  if (errors.length > 0) output.detail('fix the sources above, then run airlock plan again');
 }
 
 async function reissue(flags: ExportFlags, cmd: Command): Promise<void> {

@@ -4,10 +4,12 @@ import { AirlockError, pathExists, readFileLimited, writeFileAtomic } from '@air
 import { KEY_PASSPHRASE_ENV } from '@airlock/engine';
 import { generateKey } from '@airlock/pgp';
 import { contextFor } from '../context.js';
+import { examples } from '../help.js';
 
 export function registerKey(program: Command): void {
   const key = program.command('key').description('manage exporter keys');
-  key
+  examples(key, ['airlock key generate --name exporter --out keys']);
+  const generate = key
     .command('generate')
     .description('create an OpenPGP signing key: NAME.key (armored private, mode 0600) and NAME.pub.asc')
     .requiredOption('--name <name>', 'key name, used for the file names and the user id')
@@ -35,4 +37,5 @@ export function registerKey(program: Command): void {
       output.line(`  private: ${privatePath} (keep it on the export host)`);
       output.line(`  public:  ${publicPath} (install on the site: airlock trust add ${publicPath})`);
     });
+  examples(generate, ['airlock key generate --name exporter --out keys', 'AIRLOCK_KEY_PASSPHRASE=… airlock key generate --name exporter --out keys --email ops@example.org']);
 }

@@ -2,9 +2,10 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { writeReceipt } from '@airlock/engine';
 import { contextFor } from '../context.js';
+import { examples } from '../help.js';
 
 export function registerReceipt(program: Command): void {
-  program
+  const receipt = program
     .command('receipt')
     .description("write a receipt signed by the site key: each channel's last sequence and every blob the vault holds; carry it back to the exporter (airlock export --receipt FILE --site-key site.asc)")
     .requiredOption('-o, --out <file>', 'receipt file (FILE.asc is written beside it)')
@@ -14,4 +15,5 @@ export function registerReceipt(program: Command): void {
       output.result(result);
       output.line(`wrote ${result.path} (+ .asc): ${result.channels} channel(s), ${result.blobs} blob(s)`);
     });
+  examples(receipt, ['airlock receipt -o /media/usb/site.receipt.json']);
 }

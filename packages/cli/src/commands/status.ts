@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { rollback, siteStatus } from '@airlock/engine';
 import { contextFor } from '../context.js';
+import { examples } from '../help.js';
 
 export function registerStatus(program: Command): void {
-  program
+  const status = program
     .command('status')
     .description('show channels, bundles waiting for volumes, and the current publication')
     .action(async (_opts: unknown, cmd: Command) => {
@@ -23,7 +24,9 @@ export function registerStatus(program: Command): void {
       if (status.publication?.sourcesError) output.line(`  sources: cannot be listed: ${status.publication.sourcesError}`);
     });
 
-  program
+  examples(status, ['airlock status', 'airlock --json status']);
+
+  const back = program
     .command('rollback')
     .description('switch the publication back to the previous snapshot (channel sequences stay where they are)')
     .action(async (_opts: unknown, cmd: Command) => {
@@ -32,4 +35,5 @@ export function registerStatus(program: Command): void {
       output.result(result);
       output.line(`publication switched from snapshot ${result.from} to ${result.to}`);
     });
+  examples(back, ['airlock rollback']);
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { trustChannel, trustChannels, type ChannelSigners } from '@airlock/engine';
 import { collect, contextFor } from '../context.js';
+import { examples } from '../help.js';
 import type { Output } from '../output.js';
 
 function show(output: Output, channel: ChannelSigners): void {
@@ -11,7 +12,7 @@ function show(output: Output, channel: ChannelSigners): void {
 }
 
 export function registerTrustChannels(trust: Command): void {
-  trust
+  const channels = trust
     .command('channels')
     .description('list each channel and the exporter keys allowed to sign it')
     .action(async (_opts: unknown, cmd: Command) => {
@@ -21,7 +22,8 @@ export function registerTrustChannels(trust: Command): void {
       if (channels.length === 0) output.line('no channels yet: a channel is bound to the key that signs its first bundle (or to keys given with trust add --channel)');
       for (const channel of channels) show(output, channel);
     });
-  trust
+  examples(channels, ['airlock trust channels']);
+  const channel = trust
     .command('channel')
     .description('rotate: allow exactly these trusted exporter keys to sign channel NAME from now on')
     .argument('<name>')
@@ -32,4 +34,5 @@ export function registerTrustChannels(trust: Command): void {
       output.result(channel);
       show(output, channel);
     });
+  examples(channel, ['airlock trust channel site-a --key 0123456789ABCDEF0123456789ABCDEF01234567']);
 }

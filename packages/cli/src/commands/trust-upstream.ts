@@ -2,12 +2,14 @@ import type { Command } from 'commander';
 import { checkSourceName, upstreamAccept, upstreamAdd, upstreamList, upstreamRemove } from '@airlock/engine';
 import { contextFor } from '../context.js';
 import { defaultRegistry } from '../drivers.js';
+import { examples } from '../help.js';
 
 export function registerTrustUpstream(trust: Command): void {
   const upstream = trust
     .command('upstream')
     .description('upstream keys the site pins per source (TYPE/NAME, e.g. apt/ubuntu): import re-verifies upstream signatures with these only');
-  upstream
+  examples(upstream, ['airlock trust upstream list', 'airlock trust upstream accept apt/ubuntu']);
+  const list = upstream
     .command('list')
     .description('list pinned and pending upstream keys, of every source or of SOURCE')
     .argument('[source]')
@@ -21,7 +23,8 @@ export function registerTrustUpstream(trust: Command): void {
         output.line(`${k.source}  ${k.fingerprint}  ${k.status}${validity}  ${k.userIds.join(', ') || '(no user id)'}  [${k.purpose}]`);
       }
     });
-  upstream
+  examples(list, ['airlock trust upstream list apt/ubuntu']);
+  const accept = upstream
     .command('accept')
     .description("pin the key(s) a refused bundle offered for SOURCE (after checking them against the vendor's published fingerprint), then re-run the import")
     .argument('<source>')
@@ -32,7 +35,8 @@ export function registerTrustUpstream(trust: Command): void {
       output.result({ source, accepted });
       output.line(`pinned ${accepted} key(s) for ${source}; re-run the import`);
     });
-  upstream
+  examples(accept, ['airlock trust upstream accept apt/ubuntu']);
+  const remove = upstream
     .command('remove')
     .description('forget one upstream key of SOURCE, or all of them (its next import then pins what its bundle brings)')
     .argument('<source>')
@@ -43,7 +47,8 @@ export function registerTrustUpstream(trust: Command): void {
       output.result({ source, removed });
       output.line(`removed ${removed} key(s) of ${source}`);
     });
-  upstream
+  examples(remove, ['airlock trust upstream remove apt/ubuntu 0123456789ABCDEF0123456789ABCDEF01234567']);
+  const add = upstream
     .command('add')
     .description("pin the upstream key(s) in FILE for SOURCE before its first import (or merge updates into a pinned key)")
     .argument('<source>')
@@ -54,4 +59,5 @@ export function registerTrustUpstream(trust: Command): void {
       output.result({ source, keys });
       for (const k of keys) output.line(`${k.status} ${k.fingerprint} ${k.userIds.join(', ')} for ${source}`);
     });
+  examples(add, ['airlock trust upstream add apt/ubuntu ubuntu-archive-keyring.gpg']);
 }

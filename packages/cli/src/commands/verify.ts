@@ -2,9 +2,10 @@ import type { Command } from 'commander';
 import { verifyBundle } from '@airlock/engine';
 import { collect, contextFor } from '../context.js';
 import { EXIT, ExitError } from '../exit-codes.js';
+import { examples } from '../help.js';
 
 export function registerVerify(program: Command): void {
-  program
+  const verify = program
     .command('verify')
     .description('check a bundle: manifest signature and every checksum of every volume present; changes nothing')
     .argument('<dir>', 'bundle directory (or the path of its manifest)')
@@ -25,4 +26,5 @@ export function registerVerify(program: Command): void {
       }
       output.line('bundle OK');
     });
+  examples(verify, ['airlock verify /media/usb/bundle', 'airlock verify /media/usb/bundle --trust exporter.pub.asc --volume /media/usb/bundle/site-a-000001.vol-0001.tar.zst']);
 }

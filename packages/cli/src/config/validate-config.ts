@@ -9,11 +9,36 @@ const DEFAULT_EXPIRY = '90d';
 
 /** Validates the whole document, collecting every problem (drivers validate their own entries). */
 export function validateConfig(raw: unknown, path: string, configDir: string, registry: DriverRegistry): ExportConfig {
+  const inspected = inspectConfig(raw, path, configDir, registry);
+  if (inspected.problems.length > 0) throw invalid('CONFIG_INVALID', path, inspected.problems);
+  return inspected.config;
+}
+
+/** A config entry whose driver accepted it, with the field path it was read from. */
+export interface ParsedSource extends SourceConfig {
+  at: string;
+}
+
+export interface InspectedConfig {
+  problems: FieldProblem[];
+  /** Meaningful only when there are no problems; the parts that did parse are in `sources` and `signing`. */
+  config: ExportConfig;
+  sources: ParsedSource[];
+}
+
+/** Every problem of the document, and every part that parsed, so `config check` can look further. */
+export function inspectConfig(raw: unknown, path: string, configDir: string, registry: DriverRegistry): InspectedConfig {
   const problems: FieldProblem[] = [];
   const bad = (at: string, message: string): void => void problems.push({ path: at, message });
-  if (!isRecord(raw)) throw invalid('CONFIG_INVALID', path, [{ path: '', message: 'must be a mapping with channel, signing, volumes and sources' }]);
+  if (!isRecord(raw)) {
+    problems.push({ path: '', message: 'must be a mapping with channel, signing, volumes and sources' });
+    return { problems, config: { path, configDir, channel: '', signing: { key: '' }, volumes: { maxSize: 0, compression: 'zstd' }, expiresAfterMs: 0, sources: [] }, sources: [] };
+  }
 
-  for (const key of Object.keys(raw)) if (!TOP_LEVEL.has(key)) bad(key, `unknown field (known: ${[...TOP_LEVEL].join(', ')})`);
+  for (const key of Object.keys(raw)) {
+    if (key === 'publish') bad(key, 'publish settings (the registry import pushes to) belong to the isolated side: put them in site.yaml in its airlock home (airlock init writes one), not in airlock.yaml');
+    else if (!TOP_LEVEL.has(key)) bad(key, `unknown field (known: ${[...TOP_LEVEL].join(', ')})`);
+  }
   if (!isPlainName(raw.channel)) bad('channel', 'required: a plain name such as site-a (letters, digits, . _ -)');
 
   const signing = raw.signing;
@@ -44,24 +69,24 @@ export function validateConfig(raw: unknown, path: string, configDir: string, re
   const expiresAfterMs = typeof expiresAfter === 'string' ? (attempt(() => parseDuration(expiresAfter), 'expiresAfter', bad) ?? 0) : (bad('expiresAfter', 'must be a duration such as 90d'), 0);
 
   const sources = validateSources(raw.sources, configDir, registry, problems);
-  if (problems.length > 0) throw invalid('CONFIG_INVALID', path, problems);
-  return {
+  const config: ExportConfig = {
     path,
     configDir,
     channel: raw.channel as string,
     signing: passphraseFile ? { key, passphraseFile } : { key },
     volumes: { maxSize, compression },
     expiresAfterMs,
-    sources,
+    sources: sources.map(({ type, name, spec }) => ({ type, name, spec })),
   };
+  return { problems, config, sources };
 }
 
-function validateSources(raw: unknown, configDir: string, registry: DriverRegistry, problems: FieldProblem[]): SourceConfig[] {
+function validateSources(raw: unknown, configDir: string, registry: DriverRegistry, problems: FieldProblem[]): ParsedSource[] {
   if (!Array.isArray(raw) || raw.length === 0) {
     problems.push({ path: 'sources', message: 'required: a list of sources (each with type and name)' });
     return [];
   }
-  const sources: SourceConfig[] = [];
+  const sources: ParsedSource[] = [];
   const names = new Set<string>();
   raw.forEach((entry: unknown, i) => {
     const at = `sources[${i}]`;
@@ -74,7 +99,7 @@ function validateSources(raw: unknown, configDir: string, registry: DriverRegist
       const key = `${entry.type}/${spec.name}`;
       if (names.has(key)) problems.push({ path: `${at}.name`, message: `another ${entry.type} source is already named ${spec.name}` });
       names.add(key);
-      sources.push({ type: entry.type, name: spec.name, spec });
+      sources.push({ type: entry.type, name: spec.name, spec, at });
     } catch (err) {
       if (!isAirlockError(err, 'CONFIG_INVALID')) throw err;
       const listed = err.details?.problems as FieldProblem[] | undefined;

@@ -10,6 +10,7 @@ export interface FakeSpec {
   /** Armored upstream keys the catalog offers. */
   keys: string[];
   failPublish?: boolean;
+  failDescribe?: boolean;
 }
 
 export type FakeCatalog = Required<Omit<FakeSpec, 'name'>>;
@@ -30,7 +31,7 @@ export const fakeDriver: Driver<FakeSpec, FakeCatalog> = {
   trustAnchors: { kind: 'fake-root', read: readAnchors },
   parseSpec: (raw) => raw as FakeSpec,
   async resolve(spec) {
-    return { catalog: { date: spec.date, keys: spec.keys, failPublish: spec.failPublish ?? false }, artifacts: [] };
+    return { catalog: { date: spec.date, keys: spec.keys, failPublish: spec.failPublish ?? false, failDescribe: spec.failDescribe ?? false }, artifacts: [] };
   },
   parseCatalog: (raw) => raw as FakeCatalog,
   async reverify(catalog, ctx) {
@@ -42,5 +43,13 @@ export const fakeDriver: Driver<FakeSpec, FakeCatalog> = {
     const dir = join(ctx.staging, 'fake', ctx.sourceName);
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'date'), catalog.date);
+  },
+  describe(catalog, ctx) {
+    if (catalog.failDescribe) throw new Error('the fake driver was told not to describe');
+    return {
+      counts: [{ label: 'keys', value: catalog.keys.length }],
+      bytes: catalog.date.length,
+      clients: [{ id: 'fake-get', title: 'fetch the date', template: `curl -fsS {{url}}fake/${ctx.sourceName}/date` }],
+    };
   },
 };

@@ -13,7 +13,7 @@ import { fakeDriver, type FakeSpec } from './fake-driver.js';
 export interface Exporter {
   fingerprint: string;
   publicKey: string;
-  export(spec: Omit<FakeSpec, 'name'>, options?: { channel?: string; full?: boolean }): Promise<ExportResult>;
+  export(spec: Omit<FakeSpec, 'name'>, options?: { channel?: string; full?: boolean; source?: string }): Promise<ExportResult>;
 }
 
 /** A site home, and exporters (each its own key and export home) making fake-driver bundles. */
@@ -44,7 +44,7 @@ export async function fakeSite(root: string) {
               signing: { key: privateKey },
               volumes: { maxSize: 1 << 20, compression: 'zstd' },
               expiresAfterMs: 24 * 3600 * 1000,
-              sources: [{ type: 'fake', name: 'one', spec: { name: 'one', ...spec } }],
+              sources: [{ type: 'fake', name: options.source ?? 'one', spec: { name: options.source ?? 'one', ...spec } }],
             },
             registry,
             home,

@@ -23,11 +23,7 @@ export class BlobReader {
     const task = progress.task('downloading', remote.reduce((n, a) => n + a.size, 0), 'bytes');
     await mapConcurrent(remote, 4, async (artifact) => {
       const dest = join(this.cacheRoot, 'blobs', digestHex(artifact.digest));
-      let last = 0;
-      const onProgress = (bytes: number): void => {
-        task.advance(bytes - last);
-        last = bytes;
-      };
+      const onProgress = (newBytes: number): void => task.advance(newBytes);
       if (artifact.source.kind === 'url') {
         await fetcher.download(artifact.source.urls, dest, {
           expected: { digest: artifact.digest, size: artifact.size },

@@ -17,6 +17,7 @@ import type { DriverRegistry } from '../registry.js';
 import { AIRLOCK_VERSION } from '../version.js';
 import { BlobReader } from './blob-reader.js';
 import { packVolumes, type PackedVolume } from './pack-volumes.js';
+import { checkExportSpace } from '../preflight/preflight.js';
 import { prepareOutDir, removeStaleVolumes } from './out-dir.js';
 import { resolveSources, type ResolvedSource } from './resolve-sources.js';
 import { selectCarried, totals, type Selection } from './select.js';
@@ -73,6 +74,8 @@ export async function exportBundle(options: ExportOptions): Promise<ExportResult
         compression,
         ...(receipt ? { base: receipt.base } : {}),
       });
+      await checkExportSpace({ home, outDir: options.outDir, bundle: { id: selection.id, channel: config.channel, sequence: selection.sequence }, plan: selection.plan, blobs: selection.blobs, carried: selection.carried, compression });
+      failpoint('export:after-space-check');
       await prepareOutDir(options.outDir, selection.id);
       const reader = new BlobReader(selection.blobs, home.cache);
       await reader.materialize(selection.carried, options.fetcher, options.progress);

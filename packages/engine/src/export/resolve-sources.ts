@@ -10,6 +10,7 @@ import {
   type Fetcher,
   type PlanGroup,
   type Progress,
+  type ResolveWarning,
 } from '@airlock/core';
 import type { ExportConfig } from '../config.js';
 import type { DriverRegistry } from '../registry.js';
@@ -21,6 +22,7 @@ export interface ResolvedSource {
   catalog: Artifact;
   artifacts: Artifact[];
   groups?: PlanGroup[];
+  warnings?: ResolveWarning[];
 }
 
 /** Runs every driver's resolve (online) and stores each catalog as a canonical JSON blob in the cache. */
@@ -44,6 +46,7 @@ export async function resolveSources(
       progress,
       upstream: marks.forSource(source.type, source.name),
     });
+    for (const warning of result.warnings ?? []) progress.warn(`${source.type}/${source.name}: ${warning.message}`);
     const bytes = Buffer.from(canonicalJson(result.catalog));
     const digest = sha256Digest(bytes);
     const path = join(cacheRoot, 'catalogs', `${digestHex(digest)}.json`);
@@ -54,6 +57,7 @@ export async function resolveSources(
       catalog: { digest, size: bytes.length, source: { kind: 'file', path }, label: `${source.type}/${source.name} catalog` },
       artifacts: result.artifacts,
       ...(result.groups ? { groups: result.groups } : {}),
+      ...(result.warnings?.length ? { warnings: result.warnings } : {}),
     });
   }
   return resolved;

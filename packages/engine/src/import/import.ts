@@ -4,6 +4,7 @@ import { readManifest, type VerifiedManifest } from '@airlock/bundle';
 import { SiteState } from '@airlock/state';
 import { Snapshots, Vault } from '@airlock/vault';
 import { reportingDiskFull, type ImportProgressSoFar } from '../disk-full.js';
+import { checkImportSpace } from '../preflight/preflight.js';
 import type { AirlockHome } from '../home.js';
 import { withLock } from '../lock.js';
 import type { DriverRegistry } from '../registry.js';
@@ -64,12 +65,15 @@ export async function importBundle(options: ImportOptions): Promise<ImportResult
         baseSequence: manifest.base?.sequence ?? null,
         manifestPath: await storeManifest(home, verified),
         volumes: manifest.volumes.map((v) => ({ number: v.number, name: v.name })),
+        signer: verified.signer,
       });
       failpoint('import:manifest-stored');
       const vault = new Vault(home.vault);
       at.vault = vault;
       await vault.init();
       const present = await withReissues(await presentVolumes(manifest, dirname(verified.path), options.volumes), verified, verify);
+      await checkImportSpace({ home, manifest, manifestSha256: sha256, state, present });
+      failpoint('import:after-space-check');
       const ingest = await ingestVolumes(manifest, sha256, present, state, vault, options.progress);
       const result = baseResult(verified, ingest, state);
       const failed = ingest.outcomes.find((o) => o.status === 'failed');

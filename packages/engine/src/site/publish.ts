@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { asAirlockError, writeFileAtomic, type Progress, type Signer } from '@airlock/core';
+import { asAirlockError, canonicalJson, writeFileAtomic, type AnyDriver, type Progress, type Signer, type SourceDescription } from '@airlock/core';
 import type { Manifest } from '@airlock/bundle';
-import type { SiteState } from '@airlock/state';
+import type { PublicationSource, SiteState } from '@airlock/state';
 import { PUBLICATION_RECORD, type Snapshots, type Vault } from '@airlock/vault';
 import { failpoint } from '../failpoint.js';
 import type { AirlockHome } from '../home.js';
@@ -61,9 +61,11 @@ async function buildSnapshot(inputs: PublishInputs, snapshot: string, sources: P
   const staging = await inputs.snapshots.beginStaging(snapshot);
   try {
     await writeSiteKeys(staging, inputs.signer);
+    const described: Array<{ record: PublicationSource; description: SourceDescription | null }> = [];
     for (const { record, catalog, upstream } of sources) {
       inputs.progress.info(`publishing ${record.type}/${record.name}`);
-      await inputs.registry.get(record.type).publish(catalog, {
+      const driver = inputs.registry.get(record.type);
+      await driver.publish(catalog, {
         sourceName: record.name,
         vault: inputs.vault,
         progress: inputs.progress,
@@ -71,14 +73,41 @@ async function buildSnapshot(inputs: PublishInputs, snapshot: string, sources: P
         staging,
         siteSigner: inputs.signer,
       });
+      described.push({ record, description: describeSource(driver, catalog, record, inputs.progress) });
       failpoint('publish:after-first-source');
     }
     const { manifest, sha256 } = inputs.bundle;
-    const imported = { channel: manifest.channel, bundleId: manifest.id, sequence: manifest.sequence, manifestSha256: sha256 };
-    const record = publicationRecord(snapshot, inputs.signer.fingerprint, sources.map((s) => s.record), imported);
+    const record = publicationRecord({
+      snapshot,
+      siteKey: inputs.signer.fingerprint,
+      publishedAt: new Date(),
+      sources: described,
+      imported: { channel: manifest.channel, bundleId: manifest.id, sequence: manifest.sequence, manifestSha256: sha256 },
+      bundleFacts: (manifestSha256) => {
+        const row = inputs.state.bundle(manifestSha256);
+        return { importedAt: row?.completedAt ?? row?.receivedAt ?? null, exporterKey: row?.signer ?? null };
+      },
+    });
     await writeFileAtomic(join(staging, PUBLICATION_RECORD), record + '\n');
   } catch (err) {
     throw asAirlockError(err, 'PUBLISH_FAILED', 'building the new publication failed; the current one is unchanged');
+  }
+}
+
+/**
+ * What the source offers clients, for the site page. A description is informational: a driver
+ * that fails to describe its (already verified and published) catalog costs the page its
+ * snippets for that source, not the publication.
+ */
+function describeSource(driver: AnyDriver, catalog: unknown, record: PublicationSource, progress: Progress): SourceDescription | null {
+  if (driver.describe === undefined) return null;
+  try {
+    const description = driver.describe(catalog, { sourceName: record.name });
+    canonicalJson(description); // JSON-safe, or it would break the publication record
+    return description;
+  } catch (err) {
+    progress.warn(`cannot describe ${record.type}/${record.name} for the site page (${(err as Error).message}); it is published, but the page shows no client configuration for it`);
+    return null;
   }
 }
 

@@ -37,9 +37,9 @@ export async function publishDir(): Promise<{ home: string; current: string; sna
   };
 }
 
-export async function serve(root: string, handlers?: RequestHandler[]): Promise<RunningServer & { log: RequestLogEntry[] }> {
+export async function serve(root: string, handlers?: RequestHandler[], publicUrl?: string): Promise<RunningServer & { log: RequestLogEntry[] }> {
   const log: RequestLogEntry[] = [];
-  const server = await startServer({ root, host: '127.0.0.1', port: 0, handlers, onRequest: (entry) => log.push(entry) });
+  const server = await startServer({ root, host: '127.0.0.1', port: 0, handlers, onRequest: (entry) => log.push(entry), ...(publicUrl === undefined ? {} : { publicUrl }) });
   onTestFinished(() => server.close());
   return Object.assign(server, { log });
 }

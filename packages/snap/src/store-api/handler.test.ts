@@ -3,16 +3,15 @@ import { symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentProgress, type Signer } from '@airlock/core';
-import { tempDir, testUpstreamTrust } from '@airlock/test-utils';
+import { tempDir, testUpstreamTrust, DirVault } from '@airlock/test-utils';
 import { CatalogFixture } from '../__tests__/catalog-fixture.js';
-import { DirVault } from '../__tests__/dir-vault.js';
 import { publishSnap } from '../publish.js';
 import { createSnapStoreHandler } from './handler.js';
 
 let server: Server | undefined;
 afterEach(() => new Promise<void>((r) => (server ? (server.closeAllConnections(), server.close(() => r())) : r())));
 
-async function serve(): Promise<{ base: string; port: number; f: CatalogFixture }> {
+async function serve(options: { publicUrl?: string } = {}): Promise<{ base: string; port: number; f: CatalogFixture }> {
   const f = new CatalogFixture();
   const catalog = f.catalog([['hello', 3], ['hello', 4]], [['hello', 3, 'latest/stable'], ['hello', 4, 'latest/edge']]);
   const vault = new DirVault(await tempDir());
@@ -20,7 +19,7 @@ async function serve(): Promise<{ base: string; port: number; f: CatalogFixture 
   const root = await tempDir();
   await publishSnap(catalog, { sourceName: 'snaps', vault, progress: silentProgress, upstream: testUpstreamTrust({ anchors: f.anchors() }), staging: join(root, 's1'), siteSigner: {} as Signer });
   await symlink('s1', join(root, 'current'));
-  const handler = createSnapStoreHandler(join(root, 'current'));
+  const handler = createSnapStoreHandler(join(root, 'current'), options);
   server = createServer((req, res) => void handler(req, res).then((handled) => (handled ? undefined : res.writeHead(418).end())));
   await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));
   const port = (server.address() as { port: number }).port;
@@ -43,6 +42,12 @@ describe('snap store API handler', () => {
     const snapId = f.revision('hello', 3).revision.snapId;
     const res = (await (await post(base, JSON.stringify({ actions: [{ action: 'fetch-assertions', key: 'g1', assertions: [{ type: 'snap-declaration', 'primary-key': ['16', snapId], 'if-newer-than': -1 }, { type: 'account', 'primary-key': ['nobody'] }] }] }))).json()) as { results: Array<Record<string, unknown>> };
     expect(res.results[0]).toMatchObject({ result: 'fetch-assertions', key: 'g1', 'assertion-stream-urls': [`${base}/snap/snaps/v2/assertions/snap-declaration/16/${snapId}`], 'error-list': [{ code: 'not-found', type: 'account', 'primary-key': ['nobody'] }] });
+  });
+
+  it('regression: download and assertion URLs ignored --public-url and always named the request Host', async () => {
+    const { base } = await serve({ publicUrl: 'https://mirror.example.internal/airlock/' });
+    const res = (await (await post(base, JSON.stringify({ actions: [{ action: 'install', 'instance-key': 'i', name: 'hello', channel: 'stable' }] }))).json()) as { results: Array<{ snap: { download: { url: string } } }> };
+    expect(res.results[0]?.snap.download.url).toMatch(/^https:\/\/mirror\.example\.internal\/airlock\/snap\/snaps\/hello_3\.snap$/);
   });
 
   it('refuses a refresh body over 1 MiB without reading it, malformed JSON, and GET on the refresh path', async () => {

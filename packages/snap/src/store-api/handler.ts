@@ -16,9 +16,12 @@ export type SnapStoreHandler = ((req: IncomingMessage, res: ServerResponse) => P
  * `root` points at: `/snap/<source>/v2/snaps/info/<name>`, `/snap/<source>/v2/snaps/refresh`
  * (install, download, refresh and fetch-assertions actions) and `/snap/<source>/v2/assertions/…`
  * (also under the older `api/v1/snaps/assertions/…`). Downloads are the published files, served
- * by the static tree at the absolute URLs the answers carry.
+ * by the static tree at the absolute URLs the answers carry: under `publicUrl` when the site is
+ * reached by another address than the request shows (a proxy, TLS in front), else the Host header's.
  */
-export function createSnapStoreHandler(root: string): SnapStoreHandler {
+export function createSnapStoreHandler(root: string, options: { publicUrl?: string } = {}): SnapStoreHandler {
+  // The caller validated it (serve's parsePublicUrl); only the trailing slash is dropped here.
+  const publicBase = options.publicUrl?.replace(/\/+$/, '');
   const handler = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
     const url = new URL(req.url ?? '/', 'http://store.invalid'); // request target: attacker-controlled
     const m = /^\/snap\/([A-Za-z0-9][A-Za-z0-9._-]{0,63})\/(v2\/snaps\/info\/[^/]+|v2\/snaps\/refresh|v2\/snaps\/find|v2\/assertions\/.+|api\/v1\/snaps\/assertions\/.+)$/.exec(url.pathname);
@@ -32,7 +35,7 @@ export function createSnapStoreHandler(root: string): SnapStoreHandler {
     }
     const source = (await servedSnaps(root)).get(sourceName);
     const host = req.headers.host !== undefined && HOST_RE.test(req.headers.host) ? req.headers.host : 'localhost';
-    const base = `http://${host}/snap/${sourceName}`;
+    const base = `${publicBase ?? `http://${host}`}/snap/${sourceName}`;
     const urls = { download: base, assertions: `${base}/v2/assertions` };
     if (route.startsWith('v2/snaps/info/')) {
       const name = safeDecode(route.slice('v2/snaps/info/'.length));
@@ -109,3 +112,4 @@ function sendJson(req: IncomingMessage, res: ServerResponse, status: number, bod
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': bytes.length, ...headers });
   res.end(req.method === 'HEAD' ? undefined : bytes);
 }
+

@@ -1,26 +1,12 @@
 import { AirlockError, isRecord } from '@airlock/core';
 import { SNAP_ID_RE } from '../snap-id.js';
+import type { SnapRevisionFacts } from '../types.js';
 
 const SHA3_HEX = /^[0-9a-f]{96}$/;
 const TEXT_LIMIT = 256 * 1024;
 
-export interface StoreSnap {
-  snapId: string;
-  name: string;
-  revision: number;
+export interface StoreSnap extends SnapRevisionFacts {
   effectiveChannel: string;
-  architectures: string[];
-  version: string;
-  type: string;
-  base: string;
-  confinement: string;
-  epoch: { read: number[]; write: number[] };
-  summary: string;
-  title: string;
-  description: string;
-  license: string;
-  snapYaml: string;
-  createdAt: string;
   download: { url: string; sha3: string; size: number };
 }
 

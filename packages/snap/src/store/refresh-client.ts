@@ -27,11 +27,10 @@ export async function postDownloadAction(store: string, action: DownloadAction, 
   const url = `${store}/v2/snaps/refresh`;
   // HTTP_PROXY, HTTPS_PROXY and NO_PROXY apply as they do to the engine's fetcher; closed at the end
   // so no idle connection keeps the process alive.
-  // undici is loaded here, not with the driver: most runs never talk to the store.
-  const undici = await import('undici');
-  const dispatcher = new undici.EnvHttpProxyAgent();
+  const { EnvHttpProxyAgent, request } = await import('undici'); // large: loaded only when a store is asked
+  const dispatcher = new EnvHttpProxyAgent();
   try {
-    return await attempts(url, body, action.name, architecture, dispatcher, undici.request);
+    return await attempts(url, body, action.name, architecture, dispatcher, request);
   } finally {
     await dispatcher.close();
   }

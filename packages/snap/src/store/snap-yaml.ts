@@ -1,4 +1,5 @@
-import { parse } from 'yaml';
+import { createRequire } from 'node:module';
+import type { parse as parseYaml } from 'yaml';
 import { isRecord } from '@airlock/core';
 
 const SNAP_YAML_LIMIT = 256 * 1024;
@@ -21,6 +22,7 @@ export function defaultProviders(snapYaml: string): string[] {
   if (snapYaml === '' || snapYaml.length > SNAP_YAML_LIMIT) return [];
   let doc: unknown;
   try {
+    const { parse } = createRequire(import.meta.url)('yaml') as { parse: typeof parseYaml }; // loaded on first use
     doc = parse(snapYaml, { maxAliasCount: 0 });
   } catch {
     return [];
