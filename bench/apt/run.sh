@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# apt benchmarks (not part of npm test). Builds airlock first (`npx tsc -b tsconfig.build.json`).
+# apt benchmarks (not part of npm test). Builds airlock first (`npm run build`).
 #  1. import: N (default 10000) small synthetic .debs exported by airlock from a served, signed
 #     upstream; `airlock import` of that bundle (whole process: verify, vault ingest with fsync,
 #     reverify, publish, sign) vs `aptly repo create` + `repo add` + `publish repo` of the same
@@ -19,7 +19,7 @@ trap cleanup EXIT
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
-(cd "$repo" && npx tsc -b tsconfig.build.json)
+(cd "$repo" && npm run --silent build)
 export GNUPGHOME="$work/gnupg"
 mkdir -p "$GNUPGHOME" && chmod 700 "$GNUPGHOME"
 gpg --batch --quiet --pinentry-mode loopback --passphrase '' --quick-gen-key 'Bench Archive <bench@example.invalid>' ed25519 sign never

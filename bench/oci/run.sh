@@ -3,5 +3,5 @@
 # docker-registry). Needs docker-registry and skopeo; writes RESULTS.md next to this script.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-npx tsc -b tsconfig.build.json
+npm run --silent build
 node bench/oci/bench.mjs "${OCI_BENCH_IMAGES:-4}" "${OCI_BENCH_LAYER_MIB:-64}"

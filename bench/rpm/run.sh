@@ -8,7 +8,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-(cd "$here/../.." && npx tsc -b tsconfig.build.json)
+(cd "$here/../.." && npm run --silent build)
 
 prepare() { # name, reuse dir, count, payload KiB
   if [ -n "$2" ]; then ln -s "$(realpath "$2")" "$work/$1"; else PAYLOAD_KB=$4 bash "$here/make-rpms.sh" "$work/$1" "$3" >/dev/null; fi

@@ -23,7 +23,7 @@ cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; [ "${BENCH_KEEP:-}" 
 trap cleanup EXIT
 avail=$(df -B1 --output=avail "$scratch" | tail -1)
 [ "$avail" -gt $((bytes * 6)) ] || { echo "need $((bytes * 6 >> 20)) MiB free under $scratch" >&2; exit 2; }
-(cd "$root" && npx tsc -b tsconfig.build.json) || echo "warning: the build failed; benchmarking the existing build" >&2
+(cd "$root" && npm run --silent build) || echo "warning: the build failed; benchmarking the existing build" >&2
 revision="$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 airlock=(node "$root/bin/airlock")
 tsv="$scratch/runs.tsv"

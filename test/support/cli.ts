@@ -10,10 +10,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built CLI (bin/airlock) as a real process. */
-export function airlock(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
+/** Runs the built CLI (bin/airlock, or another entry `script`) as a real process. */
+export function airlock(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; script?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [AIRLOCK_BIN, ...args], {
+    const child = spawn(process.execPath, [options.script ?? AIRLOCK_BIN, ...args], {
       cwd: options.cwd,
       env: { ...process.env, AIRLOCK_FAILPOINT: '', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

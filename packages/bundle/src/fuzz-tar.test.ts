@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { expectOnlyCodedErrors, mutatedBytes, resealTarHeaders } from '@airlock/test-utils';
-import type { EntryStream } from './entry-stream.js';
+import { streamEntrySink, type EntryStream } from './entry-stream.js';
 import { decodeTarHeader, encodeTarHeader } from './tar-header.js';
 import { VolumeTarReader } from './tar-reader.js';
 import type { ExpectedEntry } from './volume-json.js';
@@ -39,9 +39,10 @@ async function readTar(chunks: Buffer[], consumer: 'hash' | 'skip'): Promise<str
     for await (const c of e.stream) hash.update(c as Buffer);
     got.push(`sha256:${hash.digest('hex')}`);
   };
-  const reader = new VolumeTarReader(VOLUME_JSON, ENTRIES, onEntry);
+  const reader = new VolumeTarReader(VOLUME_JSON, ENTRIES, (info) => streamEntrySink(info, onEntry));
   try {
-    for (const c of chunks) await reader.write(c);
+    // Every chunk is its own buffer, never reused: nothing needs keeping.
+    for (const c of chunks) await reader.write(c, () => {});
     reader.end();
   } catch (err) {
     reader.abort(err);
