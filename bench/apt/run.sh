@@ -106,7 +106,9 @@ for round in $(seq "$rounds"); do
   timed airlock "$round" -- "${airlock[@]}" --home "$work/site" --quiet import "$work/bundle"
   if [ "$round" = 1 ]; then
     # Outside the timing: every deb is published under its pool path, byte for byte.
-    (cd "$work/upstream" && find pool -name '*.deb' | head -200 | while read -r f; do cmp -s "$f" "$work/site/publish/current/apt/bench/$f" || { echo "published $f differs" >&2; exit 1; }; done)
+    # (a list first: `find | head` would end find with SIGPIPE, which pipefail turns into a failure)
+    mapfile -t debs < <(cd "$work/upstream" && find pool -name '*.deb')
+    for f in "${debs[@]:0:200}"; do cmp -s "$work/upstream/$f" "$work/site/publish/current/apt/bench/$f" || { echo "published $f differs" >&2; exit 1; }; done
   fi
   rm -rf "$work/aptly"; sync
   timed aptly "$round" -- bash -c aptly_all
