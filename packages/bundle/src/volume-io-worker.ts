@@ -92,16 +92,20 @@ function handle(m: JobMessage): void {
   }
 }
 
+/** A buffer handed back by the main thread, or a new one while the run holds fewer than its maximum. */
+function nextBuffer(run: ReadRun | AheadRun): ArrayBuffer | undefined {
+  const buffer = run.free.pop();
+  if (buffer || run.allocated >= run.max) return buffer;
+  run.allocated++;
+  return new ArrayBuffer(run.chunk);
+}
+
 function pump(id: number): void {
   const run = runs.get(id);
   if (run?.kind === 'ahead') return pumpAhead(id, run);
   if (run?.kind !== 'read') return;
   for (;;) {
-    let buffer = run.free.pop();
-    if (!buffer && run.allocated < run.max) {
-      buffer = new ArrayBuffer(run.chunk);
-      run.allocated++;
-    }
+    const buffer = nextBuffer(run);
     if (!buffer) return;
     const filled = run.job.fill(Buffer.from(buffer));
     if (filled.length > 0 || filled.read > 0) port?.postMessage({ job: id, type: 'chunk', buffer, length: filled.length, read: filled.read }, [buffer]);
@@ -117,11 +121,7 @@ function pump(id: number): void {
 
 function pumpAhead(id: number, run: AheadRun): void {
   for (;;) {
-    let buffer = run.free.pop();
-    if (!buffer && run.allocated < run.max) {
-      buffer = new ArrayBuffer(run.chunk);
-      run.allocated++;
-    }
+    const buffer = nextBuffer(run);
     if (!buffer) return;
     const filled = run.job.fill(Buffer.from(buffer));
     if (filled.error !== undefined) {

@@ -42,16 +42,8 @@ export class ZstdDecoder {
     let src = input;
     for (;;) {
       const dst = Buffer.allocUnsafe(OUT_CHUNK);
-      let result: [number, number, number];
-      try {
-        result = this.dctx.decompressStream(dst, src);
-      } catch (err) {
-        throw this.errors.corrupt(err);
-      }
-      const [ret, produced, consumed] = result;
+      const [ret, produced, consumed] = this.step(dst, src);
       src = src.subarray(consumed);
-      this.inFrame = ret !== 0;
-      if (produced === 0 && consumed === 0 && src.length > 0) throw this.errors.corrupt();
       if (produced > 0) yield dst.subarray(0, produced);
       // A frame that ends exactly at a full output buffer is complete (ret 0): calling again with no
       // input would start waiting for a next frame's header and make a whole volume look cut short.
@@ -66,6 +58,12 @@ export class ZstdDecoder {
    * (an extra call without input after a frame's end would wait for another frame's header).
    */
   decodeInto(dst: Buffer, src: Buffer): { produced: number; consumed: number; pending: boolean } {
+    const [ret, produced, consumed] = this.step(dst, src);
+    return { produced, consumed, pending: ret !== 0 && produced === dst.length };
+  }
+
+  /** One decompressStream call: [ret, produced, consumed]; a call that can make no progress is corrupt input. */
+  private step(dst: Buffer, src: Buffer): [number, number, number] {
     let result: [number, number, number];
     try {
       result = this.dctx.decompressStream(dst, src);
@@ -75,7 +73,7 @@ export class ZstdDecoder {
     const [ret, produced, consumed] = result;
     this.inFrame = ret !== 0;
     if (produced === 0 && consumed === 0 && src.length > 0) throw this.errors.corrupt();
-    return { produced, consumed, pending: ret !== 0 && produced === dst.length };
+    return result;
   }
 
   /** Call at the end of input: a frame left open means the input was cut short. */
