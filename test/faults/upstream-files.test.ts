@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { suiteDir, type FaultKind, type FaultRule } from '@airlock/test-utils';
-import { expectFaithfulBundle, expectNoManifest, exportSetup, fileDigests, runExport } from './support/export-run.js';
+import { expectFaithfulBundle, expectRefusedThenRecovers, exportSetup, fileDigests, runExport } from './support/export-run.js';
 import { FaultTally } from './support/fault-tally.js';
 
 // The files driver's URL sources (sha256 pinned, as the docs recommend) behind the fault server,
@@ -88,14 +88,6 @@ describe('upstream faults through the files driver export (sha256-pinned URLs)',
     const target = names[3]!;
     const server = await tally.server({ dir: upstream }, [{ ...rule, match: new RegExp(`/${target}$`) }]);
     const setup = await exportSetup(join(root.path, `refused-${rule.kind}-${rule.status ?? ''}`), sources(server.origin));
-    const out = join(setup.root, 'bundle');
-    const { error } = await runExport(setup, out);
-    expect(error?.code, error?.message).toBe(code);
-    expect(server.injected[rule.kind]).toBeGreaterThan(0);
-    await expectNoManifest(out);
-    server.clearRules();
-    const again = await runExport(setup, out);
-    expect(again.error, again.error?.message).toBeUndefined();
-    expect(again.result?.carried.blobs).toBeGreaterThan(0);
+    await expectRefusedThenRecovers(setup, join(setup.root, 'bundle'), server, rule.kind, [code]);
   });
 });

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireTools, run, suiteDir, type FaultRule } from '@airlock/test-utils';
-import { expectFaithfulBundle, expectNoManifest, exportSetup, fileDigests, runExport } from './support/export-run.js';
+import { expectFaithfulBundle, expectRefusedThenRecovers, exportSetup, fileDigests, runExport } from './support/export-run.js';
 import { FaultTally } from './support/fault-tally.js';
 
 // The rpm driver against the real fixture repo (rpmbuild, createrepo_c, gpg-signed repomd.xml)
@@ -75,14 +75,6 @@ describe.skipIf(!requireTools('rpmbuild', 'createrepo_c', 'gpg'))('upstream faul
   it.each(REFUSED)('%s: refused with a coded error and no bundle; a clean re-run completes', async (_name, rule, codes) => {
     const server = await tally.server({ dir: repo }, [rule]);
     const setup = await exportSetup(join(root.path, `refused-${Math.random().toString(36).slice(2)}`), source(server.origin));
-    const out = join(setup.root, 'bundle');
-    const { error } = await runExport(setup, out);
-    expect(codes, error?.message).toContain(error?.code);
-    expect(server.injected[rule.kind]).toBeGreaterThan(0);
-    await expectNoManifest(out);
-    server.clearRules();
-    const again = await runExport(setup, out);
-    expect(again.error, again.error?.message).toBeUndefined();
-    expect(again.result?.carried.blobs).toBeGreaterThan(0);
+    await expectRefusedThenRecovers(setup, join(setup.root, 'bundle'), server, rule.kind, codes);
   });
 });

@@ -74,3 +74,24 @@ export async function expectNoManifest(outDir: string): Promise<void> {
   const names = await readdir(outDir).catch((): string[] => []);
   expect(names.filter((n) => n.endsWith('.manifest.json'))).toEqual([]);
 }
+
+/**
+ * The export through `server`, which injects faults of `kind`, is refused with one of `codes` and
+ * leaves no bundle; once the server answers cleanly, the same export completes.
+ */
+export async function expectRefusedThenRecovers(
+  setup: ExportSetup,
+  outDir: string,
+  server: { injected: Record<string, number>; clearRules(): void },
+  kind: string,
+  codes: string[],
+): Promise<void> {
+  const { error } = await runExport(setup, outDir);
+  expect(codes, error?.message).toContain(error?.code);
+  expect(server.injected[kind]).toBeGreaterThan(0);
+  await expectNoManifest(outDir);
+  server.clearRules();
+  const again = await runExport(setup, outDir);
+  expect(again.error, again.error?.message).toBeUndefined();
+  expect(again.result?.carried.blobs).toBeGreaterThan(0);
+}
