@@ -1,23 +1,14 @@
-import type { CatalogRevision, SnapCatalog } from './types.js';
+import type { CatalogRevision, SnapCatalog, SnapRevisionFacts } from './types.js';
 
 export const INDEX_FORMAT = 'airlock-snap-index/1';
 
-export interface IndexRevision {
-  name: string;
+/** The store's facts whose names the published index spells as the catalog does; the rest are kebab-case. */
+type SharedFacts = Pick<SnapRevisionFacts, 'name' | 'revision' | 'version' | 'architectures' | 'type' | 'base' | 'confinement' | 'epoch' | 'summary' | 'title' | 'description' | 'license'>;
+
+export interface IndexRevision extends SharedFacts {
   'snap-id': string;
-  revision: number;
-  version: string;
   /** Channels and architectures this revision is released to on this site. */
   channels: Array<{ channel: string; architecture: string; 'released-at': string }>;
-  architectures: string[];
-  type: string;
-  base: string;
-  confinement: string;
-  epoch: { read: number[]; write: number[] };
-  summary: string;
-  title: string;
-  description: string;
-  license: string;
   'snap-yaml': string;
   publisher: { id: string; username: string; 'display-name': string };
   'created-at': string;
