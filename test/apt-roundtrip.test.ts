@@ -6,6 +6,7 @@ import { requireTools } from '@airlock/test-utils';
 import { aptRoot, buildUpstream, serveDir, serveSite, simulatedInstalls, writeConfig, type Served, type Upstream } from '../fixtures/apt/harness.js';
 import { airlock, airlockJson } from './support/cli.js';
 import { relocate, runSnippet, siteDocument, snippet } from './support/site-config.js';
+import { packagesOf } from './support/apt-packages.js';
 
 const TOOLS = ['dpkg-deb', 'apt-ftparchive', 'gpg', 'apt-get', 'xz', 'curl', 'jq'];
 
@@ -14,14 +15,6 @@ const APP_CLOSURE = ['app 1.0-1', 'base-tool 2.0-1', 'data-common 1.0-1', 'edito
 
 function source(name: string, url: string, keyring: string, extra: string[]): string[] {
   return [`  - type: apt`, `    name: ${name}`, `    url: ${url}`, `    keyring: ${keyring}`, `    architectures: [amd64]`, ...extra.map((l) => `    ${l}`)];
-}
-
-function packagesOf(text: string): string[] {
-  return text
-    .split(/\n\s*\n/)
-    .filter((s) => s.trim() !== '')
-    .map((s) => `${/^Package: (.*)$/m.exec(s)?.[1]} ${/^Version: (.*)$/m.exec(s)?.[1]}`)
-    .sort();
 }
 
 describe.skipIf(!requireTools(...TOOLS))('apt: fixture archive → export → import → serve → real apt-get', () => {

@@ -3,13 +3,8 @@
 # into the web root, then check every sha256 there.
 # Usage: baseline-carry.sh sha256sum|openssl FROM ITEMS.sha256 TO
 set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
 hasher=$1 from=$2 list=$3 to=$4
 cp -r "$from" "$to"
 cd "$to"
-if [ "$hasher" = openssl ]; then
-  while read -r sum path; do
-    [ "$(openssl dgst -sha256 -r "$path" | cut -d' ' -f1)" = "$sum" ] || { echo "bad $path" >&2; exit 1; }
-  done < "$list"
-else
-  sha256sum --quiet -c "$list"
-fi
+bash "$here/check-sums.sh" "$hasher" "$list"

@@ -3,6 +3,7 @@
 # products file, download every item one after the other, then check every sha256.
 # Usage: baseline-mirror.sh sha256sum|openssl URL KEYRING ITEMS.sha256 OUT
 set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
 hasher=$1 url=$2 keyring=$3 list=$4 out=$5
 mkdir -p "$out/streams/v1"
 for doc in index.sjson com.ubuntu.maas:stable:v3:download.sjson; do
@@ -14,10 +15,4 @@ while read -r _ path; do
   curl -fsS -o "$out/$path" "$url$path"
 done < "$list"
 cd "$out"
-if [ "$hasher" = openssl ]; then
-  while read -r sum path; do
-    [ "$(openssl dgst -sha256 -r "$path" | cut -d' ' -f1)" = "$sum" ] || { echo "bad $path" >&2; exit 1; }
-  done < "$list"
-else
-  sha256sum --quiet -c "$list"
-fi
+bash "$here/check-sums.sh" "$hasher" "$list"

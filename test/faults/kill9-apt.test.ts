@@ -8,6 +8,7 @@ import { expectSiteSettled, siteChannel } from './support/kill-checks.js';
 import { seededRandom } from './support/limit.js';
 import { spawnNode } from './support/spawned.js';
 import { copyTree } from './support/tmpfs.js';
+import { packagesOf } from '../support/apt-packages.js';
 
 const TOOLS = ['dpkg-deb', 'apt-ftparchive', 'gpg', 'apt-get', 'xz'];
 const SEED = Number(process.env.AIRLOCK_FAULT_SEED ?? Date.now() % 1_000_000);
@@ -15,14 +16,6 @@ const CONTENT: Record<number, string[]> = {
   1: ['libbaz 1.0-1'],
   2: ['app 1.0-1', 'base-tool 2.0-1', 'data-common 1.0-1', 'editor-b 1.0-1', 'libbar 1.0-1', 'libbaz 1.0-1', 'libfoo 1:0.9-1', 'postfix-lite 3.0-1', 'shell-a 1.0-1'],
 };
-
-function packagesOf(text: string): string[] {
-  return text
-    .split(/\n\s*\n/)
-    .filter((s) => s.trim() !== '')
-    .map((s) => `${/^Package: (.*)$/m.exec(s)?.[1]} ${/^Version: (.*)$/m.exec(s)?.[1]}`)
-    .sort();
-}
 
 describe.skipIf(!requireTools(...TOOLS))('kill -9 while an apt bundle is imported: apt-get always finds one whole, signed repository', () => {
   let suite: { path: string; remove(): Promise<void> };

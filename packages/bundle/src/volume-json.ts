@@ -1,6 +1,7 @@
 import { AirlockError, canonicalJson, type Digest } from '@airlock/core';
 import type { Manifest, ManifestVolume } from './manifest-types.js';
 import { blobEntryName } from './names.js';
+import type { PlannedEntry } from './plan-volumes.js';
 
 export const VOLUME_FORMAT = 'airlock-volume';
 export const VOLUME_FORMAT_VERSION = 1;
@@ -31,6 +32,17 @@ export function encodeVolumeJson(v: Omit<VolumeJson, 'format' | 'version'>): Buf
   const bytes = Buffer.from(canonicalJson(doc), 'utf8');
   if (bytes.length > volumeJsonBudget(v.entries.length)) throw new AirlockError('INTERNAL', `volume.json of volume ${v.number} is larger than the planner reserved`);
   return bytes;
+}
+
+/** volume.json of a planned volume, exactly as the writer puts it first (the size estimate counts the same bytes). */
+export function plannedVolumeJson(bundle: { id: string; channel: string; sequence: number }, number: number, entries: PlannedEntry[]): Buffer {
+  return encodeVolumeJson({
+    bundle: bundle.id,
+    channel: bundle.channel,
+    sequence: bundle.sequence,
+    number,
+    entries: entries.map((e) => ({ name: blobEntryName(e.digest, e.part?.index), size: e.size })),
+  });
 }
 
 export function volumeJsonBudget(entryCount: number): number {

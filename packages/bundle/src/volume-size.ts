@@ -1,19 +1,12 @@
 import { compress } from 'zstd-napi';
-import { blobEntryName } from './names.js';
 import type { PlannedVolume } from './plan-volumes.js';
 import { TAR_END_OF_ARCHIVE, tarEntryBytes } from './tar-layout.js';
 import { zstdWorstCase } from './volume-capacity.js';
-import { encodeVolumeJson } from './volume-json.js';
+import { plannedVolumeJson } from './volume-json.js';
 
 /** The exact size of a planned volume's tar stream (before compression), as the writer will produce it. */
 export function volumeTarBytes(bundle: { id: string; channel: string; sequence: number }, volume: PlannedVolume): number {
-  const json = encodeVolumeJson({
-    bundle: bundle.id,
-    channel: bundle.channel,
-    sequence: bundle.sequence,
-    number: volume.number,
-    entries: volume.entries.map((e) => ({ name: blobEntryName(e.digest, e.part?.index), size: e.size })),
-  });
+  const json = plannedVolumeJson(bundle, volume.number, volume.entries);
   return tarEntryBytes(json.length) + volume.entries.reduce((n, e) => n + tarEntryBytes(e.size), 0) + TAR_END_OF_ARCHIVE;
 }
 

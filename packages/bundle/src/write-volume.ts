@@ -13,7 +13,7 @@ import { READ_AHEAD_MAX_BYTES, READ_AHEAD_MIN_FILES, ReadAhead } from './read-ah
 import type { AheadFile } from './read-ahead-job.js';
 import { TarPacker } from './tar-packer.js';
 import { OFF_THREAD_MIN_BYTES, openVolumeSink } from './volume-io.js';
-import { encodeVolumeJson } from './volume-json.js';
+import { plannedVolumeJson } from './volume-json.js';
 
 export interface WrittenVolume {
   number: number;
@@ -82,13 +82,7 @@ function zstdSettings(o: WriteVolumeOptions): { zstdLevel: number; zstdThreads: 
 }
 
 async function packEntries(o: WriteVolumeOptions, packer: TarPacker, parts: WrittenVolume['parts']): Promise<void> {
-  const volumeJson = encodeVolumeJson({
-    bundle: o.bundleId,
-    channel: o.channel,
-    sequence: o.sequence,
-    number: o.number,
-    entries: o.entries.map((e) => ({ name: blobEntryName(e.digest, e.part?.index), size: e.size })),
-  });
+  const volumeJson = plannedVolumeJson({ id: o.bundleId, channel: o.channel, sequence: o.sequence }, o.number, o.entries);
   await packer.start();
   await packer.entry('volume.json', volumeJson.length, async () => packer.bytes(volumeJson));
   const ahead = readAheadFor(o);

@@ -47,12 +47,20 @@ export function digestsEqual(a: string, b: string): boolean {
 
 /** Hashes a file as a stream: never loads it whole. */
 export async function hashFile(path: string): Promise<{ digest: Digest; size: number }> {
-  const hash = createHash('sha256');
+  const { digest, size } = await hashFileAlso(path, []);
+  return { digest, size };
+}
+
+/** sha256 and the `also` algorithms (hex, by name) of a file, in one streaming pass. */
+export async function hashFileAlso(path: string, also: string[]): Promise<{ digest: Digest; size: number; hex: Record<string, string> }> {
+  const sha256 = createHash('sha256');
+  const others = also.map((algorithm) => ({ algorithm, hash: createHash(algorithm) }));
   let size = 0;
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
     const buf = chunk as Buffer;
     size += buf.length;
-    hash.update(buf);
+    sha256.update(buf);
+    for (const o of others) o.hash.update(buf);
   }
-  return { digest: `sha256:${hash.digest('hex')}`, size };
+  return { digest: `sha256:${sha256.digest('hex')}`, size, hex: Object.fromEntries(others.map((o) => [o.algorithm, o.hash.digest('hex')])) };
 }

@@ -51,9 +51,9 @@ export interface RawResponse {
 }
 
 /** Sends `target` exactly as written: fetch() would normalise `..` and `%2e%2e` away before sending. */
-export function rawRequest(port: number, target: string, method = 'GET'): Promise<RawResponse> {
+export function rawRequest(port: number, target: string, method = 'GET', headers: Record<string, string> = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: target, method, agent: false }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path: target, method, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));

@@ -1,5 +1,4 @@
-import { request } from 'node:http';
-import { publishDir, serve, type Tree } from './fixture.js';
+import { publishDir, rawRequest, serve, type RawResponse, type Tree } from './fixture.js';
 
 /** A publication record as the engine writes it, with one described source unless told otherwise. */
 export function record(over: { type?: string; name?: string; channel?: string; description?: unknown; exporterKey?: string | null } = {}): string {
@@ -41,15 +40,6 @@ export async function servedPublication(recordText: string | undefined, options:
 }
 
 /** GET with a Host header of our choosing (fetch() does not let a caller set it). */
-export function getWithHost(port: number, path: string, host: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers: { host }, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
+export function getWithHost(port: number, path: string, host: string): Promise<RawResponse> {
+  return rawRequest(port, path, 'GET', { host });
 }

@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AirlockError, digestsEqual, ensureDir, tempPathFor, type Digest, type ExportContext } from '@airlock/core';
+import { AirlockError, digestsEqual, ensureDir, hashFileAlso, tempPathFor, type Digest, type ExportContext } from '@airlock/core';
 import type { StoreSnap } from './refresh-answer.js';
 
 export interface DownloadedSnap {
@@ -49,14 +47,6 @@ async function hashIfSized(path: string, size: number): Promise<Omit<DownloadedS
 
 /** SHA3-384 (the store's and the assertion's digest) and sha256 (the bundle's) in one streaming pass. */
 export async function hashes(path: string): Promise<{ digest: Digest; size: number; sha3: string }> {
-  const sha3 = createHash('sha3-384');
-  const sha256 = createHash('sha256');
-  let size = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    sha3.update(buf);
-    sha256.update(buf);
-  }
-  return { digest: `sha256:${sha256.digest('hex')}`, size, sha3: sha3.digest('hex') };
+  const { digest, size, hex } = await hashFileAlso(path, ['sha3-384']);
+  return { digest, size, sha3: hex['sha3-384'] as string };
 }
