@@ -1,57 +1,55 @@
+import { createHash, type Hash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { AirlockError, asAirlockError } from '@airlock/core';
+import { writeTarHeader } from './tar-header.js';
+import { TAR_BLOCK, tarPadding } from './tar-layout.js';
 
 export interface AheadFile {
   path: string;
   offset: number;
   length: number;
+  /** The tar entry the file's bytes go into. */
+  name: string;
+}
+
+export interface AheadFill {
+  length: number;
+  finished: boolean;
+  /** Hex sha256 of each file whose last byte went into this fill, in order. */
+  digests: string[];
+  error?: unknown;
 }
 
 /**
- * Reads many small files in order, packing exactly `length` bytes of each into caller-owned
- * buffers one after the other (a file may continue in the next buffer). Runs on a worker thread,
- * so the open/read/close of each file happens beside the packing, not in front of it.
+ * Lays many small files out as tar entries (header, exactly `length` bytes, padding) one after
+ * the other into caller-owned buffers, an entry continuing in the next buffer where it must, and
+ * hashes each file as read. Runs on a worker thread, so the open/read/hash/close of each file
+ * happens beside the packing, not in front of it.
  */
 export class ReadAheadJob {
   private index = 0;
+  private stage: 'header' | 'data' | 'padding' = 'header';
+  /** Bytes of the current stage already laid out. */
   private done = 0;
   private fd: number | undefined;
+  private hash: Hash | undefined;
+  private readonly header = Buffer.alloc(TAR_BLOCK);
 
   constructor(private readonly files: AheadFile[]) {}
 
   /**
    * Fills `out` from its start. A file that cannot be read in full ends the job: `error` comes
-   * with what was read before it (earlier files, whole), so the packer fails at that very file.
+   * with what was laid out before it, so the packer fails at that very file.
    */
-  fill(out: Buffer): { length: number; finished: boolean; error?: unknown } {
+  fill(out: Buffer): AheadFill {
+    const digests: string[] = [];
     let length = 0;
     try {
-      length = this.fillFrom(out);
+      while (length < out.length && this.index < this.files.length) length += this.step(out, length, digests);
     } catch (error) {
-      return { length: this.filledBeforeError, finished: true, error };
+      return { length, finished: true, digests, error };
     }
-    return { length, finished: this.index >= this.files.length };
-  }
-
-  private filledBeforeError = 0;
-
-  private fillFrom(out: Buffer): number {
-    let length = 0;
-    this.filledBeforeError = 0;
-    while (length < out.length && this.index < this.files.length) {
-      const file = this.files[this.index] as AheadFile;
-      this.fd ??= this.open(file);
-      const want = Math.min(file.length - this.done, out.length - length);
-      const n = want === 0 ? 0 : this.read(file, out, length, want);
-      if (n === 0 && this.done < file.length) {
-        throw new AirlockError('SIZE_MISMATCH', `${file.path} gave only ${this.done} of the ${file.length} bytes planned; it changed since the export was planned, run the export again`, { details: { index: this.index } });
-      }
-      length += n;
-      this.filledBeforeError = length;
-      this.done += n;
-      if (this.done === file.length) this.nextFile();
-    }
-    return length;
+    return { length, finished: this.index >= this.files.length, digests };
   }
 
   close(): void {
@@ -64,10 +62,57 @@ export class ReadAheadJob {
     return this.index;
   }
 
-  private nextFile(): void {
-    this.close();
-    this.index++;
+  /** Lays out what fits of the current stage at `at`; returns the bytes laid out. */
+  private step(out: Buffer, at: number, digests: string[]): number {
+    const file = this.files[this.index] as AheadFile;
+    const room = out.length - at;
+    if (this.stage === 'header') {
+      if (this.done === 0) writeTarHeader(this.header, 0, file.name, file.length);
+      const n = Math.min(TAR_BLOCK - this.done, room);
+      this.header.copy(out, at, this.done, this.done + n);
+      this.advance(n, TAR_BLOCK, 'data');
+      return n;
+    }
+    if (this.stage === 'data') {
+      const n = this.readData(file, out, at, Math.min(file.length - this.done, room));
+      if (this.done + n === file.length) {
+        digests.push((this.hash as Hash).digest('hex'));
+        this.hash = undefined;
+        this.close();
+      }
+      this.advance(n, file.length, 'padding');
+      return n;
+    }
+    const padding = tarPadding(file.length);
+    const n = Math.min(padding - this.done, room);
+    out.fill(0, at, at + n);
+    this.advance(n, padding, 'header');
+    if (this.done === 0) this.index++;
+    return n;
+  }
+
+  private advance(n: number, stageBytes: number, next: ReadAheadJob['stage']): void {
+    this.done += n;
+    if (this.done < stageBytes) return;
+    this.stage = next;
     this.done = 0;
+  }
+
+  private readData(file: AheadFile, out: Buffer, at: number, want: number): number {
+    this.hash ??= createHash('sha256');
+    if (want === 0) return 0;
+    this.fd ??= this.open(file);
+    let n: number;
+    try {
+      n = readSync(this.fd, out, at, want, file.offset + this.done);
+    } catch (err) {
+      throw asAirlockError(err, 'IO_ERROR', `cannot read ${file.path}`);
+    }
+    if (n === 0) {
+      throw new AirlockError('SIZE_MISMATCH', `${file.path} gave only ${this.done} of the ${file.length} bytes planned; it changed since the export was planned, run the export again`, { details: { index: this.index } });
+    }
+    this.hash.update(out.subarray(at, at + n));
+    return n;
   }
 
   private open(file: AheadFile): number {
@@ -75,14 +120,6 @@ export class ReadAheadJob {
       return openSync(file.path, 'r');
     } catch (err) {
       throw asAirlockError(err, 'SOURCE_NOT_FOUND', `cannot read ${file.path}`);
-    }
-  }
-
-  private read(file: AheadFile, out: Buffer, at: number, want: number): number {
-    try {
-      return readSync(this.fd as number, out, at, want, file.offset + this.done);
-    } catch (err) {
-      throw asAirlockError(err, 'IO_ERROR', `cannot read ${file.path}`);
     }
   }
 }

@@ -12,29 +12,29 @@ const BUFFERS = 4;
 const reader = new SharedWorker(workerScript(import.meta.url, 'volume-io-worker'));
 
 /**
- * The contents of many small files, read in order on a worker thread ahead of the packer. `next`
- * hands out the bytes of the next file (in the order given) as pieces, each valid until its
- * consumer returns; buffers go back to the reader as they are used up.
+ * Many small files, laid out as tar entries and hashed on a worker thread ahead of the packer, in
+ * the order given. `take` hands out the next bytes of those entries as pieces, each valid until
+ * its consumer returns; `nextDigest` the sha256 of the next file whose bytes were taken. Buffers
+ * go back to the reader as they are used up.
  */
 export class ReadAhead {
   private readonly job: WorkerJob;
   private readonly queue: Array<{ buffer: ArrayBuffer; length: number }> = [];
   private current: { buffer: ArrayBuffer; view: Buffer; at: number } | undefined;
-  private index = 0;
+  private digests: string[] = [];
+  private digestAt = 0;
   private ended = false;
-  private failure: { index: number; error: AirlockError } | undefined;
+  private failure: AirlockError | undefined;
   private wake: (() => void) | undefined;
 
-  constructor(private readonly files: AheadFile[]) {
-    this.job = reader.open((m) => this.onMessage(m), (err) => this.fail(-1, err));
+  constructor(files: AheadFile[]) {
+    this.job = reader.open((m) => this.onMessage(m), (err) => this.fail(err));
     this.job.post({ type: 'ahead', files, buffers: BUFFERS, chunk: CHUNK });
   }
 
-  async next(consume: (piece: Buffer) => void | Promise<void>): Promise<void> {
-    const file = this.files[this.index];
-    if (!file) throw new AirlockError('INTERNAL', 'read-ahead asked for more files than it was given');
-    let left = file.length;
-    while (left > 0) {
+  /** The next `bytes` bytes of the entries; a file that could not be read fails here, with its own error. */
+  async take(bytes: number, consume: (piece: Buffer) => void | Promise<void>): Promise<void> {
+    for (let left = bytes; left > 0; ) {
       const chunk = await this.chunk();
       const n = Math.min(left, chunk.view.length - chunk.at);
       await consume(chunk.view.subarray(chunk.at, chunk.at + n));
@@ -42,7 +42,17 @@ export class ReadAhead {
       left -= n;
       if (chunk.at === chunk.view.length) this.release();
     }
-    this.index++;
+  }
+
+  /** Hex sha256 of the next file, in order; only for files whose bytes were all taken. */
+  nextDigest(): string {
+    const digest = this.digests[this.digestAt++];
+    if (digest === undefined) throw new AirlockError('INTERNAL', 'read-ahead asked for the digest of a file it has not read');
+    if (this.digestAt === this.digests.length) {
+      this.digests = [];
+      this.digestAt = 0;
+    }
+    return digest;
   }
 
   close(): void {
@@ -58,8 +68,8 @@ export class ReadAhead {
         this.current = { buffer: next.buffer, view: Buffer.from(next.buffer, 0, next.length), at: 0 };
         continue;
       }
-      if (this.failure && this.failure.index <= this.index) throw this.failure.error;
-      if (this.ended || this.failure) throw new AirlockError('INTERNAL', 'read-ahead ended before the file it was asked for');
+      if (this.failure) throw this.failure;
+      if (this.ended) throw new AirlockError('INTERNAL', 'read-ahead ended before the bytes it was asked for');
       await new Promise<void>((resolve) => (this.wake = resolve));
     }
   }
@@ -71,14 +81,16 @@ export class ReadAhead {
   }
 
   private onMessage(m: JobMessage): void {
-    if (m.type === 'chunk') this.queue.push({ buffer: m.buffer as ArrayBuffer, length: m.length as number });
-    else if (m.type === 'end') this.ended = true;
-    else if (m.type === 'error') this.fail(m.index as number, errorFromTransfer(m.error as TransferredError));
+    if (m.type === 'chunk') {
+      this.queue.push({ buffer: m.buffer as ArrayBuffer, length: m.length as number });
+      for (const digest of m.digests as string[]) this.digests.push(digest);
+    } else if (m.type === 'end') this.ended = true;
+    else if (m.type === 'error') this.fail(errorFromTransfer(m.error as TransferredError));
     this.signal();
   }
 
-  private fail(index: number, error: AirlockError): void {
-    this.failure ??= { index: index < 0 ? this.index : index, error };
+  private fail(error: AirlockError): void {
+    this.failure ??= error;
     this.signal();
   }
 

@@ -117,13 +117,10 @@ export class TarPacker {
     this.raw = raw;
   }
 
-  /** The next file of a read-ahead (`length` bytes, as planned), hashed as it is laid out. */
-  async fileAhead(ahead: ReadAhead, hash: Hash): Promise<void> {
-    await ahead.next(async (piece) => {
-      hash.update(piece);
-      await this.bytes(piece);
-      this.onProgress?.(piece.length);
-    });
+  /** `bytes` bytes of whole tar entries a read-ahead laid out, `data` of them file data (for progress). */
+  async entriesAhead(ahead: ReadAhead, bytes: number, data: number): Promise<void> {
+    await ahead.take(bytes, (piece) => this.bytes(piece));
+    this.onProgress?.(data);
   }
 
   /** Exactly `length` bytes of `stream`, hashed as read; a stream that gives more or fewer is refused. */

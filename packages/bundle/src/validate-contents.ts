@@ -1,10 +1,10 @@
 import { isSha256Hex, type Digest } from '@airlock/core';
 import type { Compression } from './manifest-types.js';
 import { volumeFileName } from './names.js';
-import { ProblemList, join } from './problem-list.js';
+import { ProblemList, join, type Path } from './problem-list.js';
 
 interface CarriedBlob {
-  path: string;
+  path: Path;
   /** Number of parts of a split blob; undefined for a blob carried whole. */
   parts: number | undefined;
 }
@@ -35,16 +35,16 @@ export function checkBlobsAndVolumes(p: ProblemList, blobs: unknown[] | undefine
 function checkBlobs(p: ProblemList, blobs: unknown[]): Map<Digest, CarriedBlob> {
   const carried = new Map<Digest, CarriedBlob>();
   blobs.forEach((raw, i) => {
-    const path = join('blobs', i);
+    const path = () => join('blobs', i);
     const blob = p.object(raw, path);
     if (!blob) return;
-    p.onlyKeys(blob, ['digest', 'size', 'parts'], path);
+    p.onlyKeys(blob, BLOB_KEYS, path);
     const digest = p.digest(blob, 'digest', path);
     const size = p.integer(blob, 'size', path, 0);
     const parts = blob.parts === undefined ? undefined : checkParts(p, blob.parts, size, join(path, 'parts'));
     if (digest === undefined) return;
     const first = carried.get(digest);
-    if (first) p.add(path, `repeats the blob of ${first.path}`);
+    if (first) p.add(path, `repeats the blob of ${pathText(first.path)}`);
     else carried.set(digest, { path, parts });
   });
   return carried;
@@ -77,9 +77,9 @@ function checkParts(p: ProblemList, raw: unknown, blobSize: number | undefined, 
   return raw.length;
 }
 
-/** Returns the set of placed entries (`digest#part`). */
-function checkVolumes(p: ProblemList, volumes: unknown[], carried: Map<Digest, CarriedBlob>, ctx: Context): Map<string, string> {
-  const placed = new Map<string, string>();
+/** Returns the placed entries (`digest#part`) with where each was first placed. */
+function checkVolumes(p: ProblemList, volumes: unknown[], carried: Map<Digest, CarriedBlob>, ctx: Context): Map<string, Path> {
+  const placed = new Map<string, Path>();
   volumes.forEach((raw, i) => {
     const path = join('volumes', i);
     const volume = p.object(raw, path);
@@ -96,15 +96,15 @@ function checkVolumes(p: ProblemList, volumes: unknown[], carried: Map<Digest, C
     if (!isSha256Hex(volume.sha256)) p.add(join(path, 'sha256'), 'must be 64 lowercase hex characters');
     const entries = p.array(volume, 'entries', path);
     if (entries?.length === 0) p.add(join(path, 'entries'), 'must list at least one entry');
-    entries?.forEach((entry, j) => checkEntry(p, entry, join(join(path, 'entries'), j), carried, placed));
+    entries?.forEach((entry, j) => checkEntry(p, entry, () => join(join(path, 'entries'), j), carried, placed));
   });
   return placed;
 }
 
-function checkEntry(p: ProblemList, raw: unknown, path: string, carried: Map<Digest, CarriedBlob>, placed: Map<string, string>): void {
+function checkEntry(p: ProblemList, raw: unknown, path: Path, carried: Map<Digest, CarriedBlob>, placed: Map<string, Path>): void {
   const entry = p.object(raw, path);
   if (!entry) return;
-  p.onlyKeys(entry, ['digest', 'part'], path);
+  p.onlyKeys(entry, ENTRY_KEYS, path);
   const digest = p.digest(entry, 'digest', path);
   const part = entry.part === undefined ? undefined : p.integer(entry, 'part', path, 0);
   if (digest === undefined || (entry.part !== undefined && part === undefined)) return;
@@ -113,15 +113,23 @@ function checkEntry(p: ProblemList, raw: unknown, path: string, carried: Map<Dig
     p.add(join(path, 'digest'), 'is not a blob this bundle carries (not in blobs)');
     return;
   }
-  if (blob.parts === undefined && part !== undefined) p.add(join(path, 'part'), `must be absent: ${blob.path} is carried whole`);
-  if (blob.parts !== undefined && part === undefined) p.add(path, `must name a part: ${blob.path} is split into ${blob.parts} parts`);
-  if (blob.parts !== undefined && part !== undefined && part >= blob.parts) p.add(join(path, 'part'), `${blob.path} has no part ${part}`);
+  if (blob.parts === undefined && part !== undefined) p.add(join(path, 'part'), `must be absent: ${pathText(blob.path)} is carried whole`);
+  if (blob.parts !== undefined && part === undefined) p.add(path, `must name a part: ${pathText(blob.path)} is split into ${blob.parts} parts`);
+  if (blob.parts !== undefined && part !== undefined && part >= blob.parts) p.add(join(path, 'part'), `${pathText(blob.path)} has no part ${part}`);
   const key = entryKey(digest, part);
   const first = placed.get(key);
-  if (first !== undefined) p.add(path, `repeats ${first}: each blob or part is carried exactly once`);
+  if (first !== undefined) p.add(path, `repeats ${pathText(first)}: each blob or part is carried exactly once`);
   else placed.set(key, path);
 }
 
+const BLOB_KEYS = ['digest', 'size', 'parts'] as const;
+const ENTRY_KEYS = ['digest', 'part'] as const;
+
+/** A whole blob is keyed by its digest alone, the common case, so no key string is built for it. */
 function entryKey(digest: Digest, part: number | undefined): string {
-  return `${digest}#${part ?? 'whole'}`;
+  return part === undefined ? digest : `${digest}#${part}`;
+}
+
+function pathText(path: Path): string {
+  return typeof path === 'string' ? path : path();
 }

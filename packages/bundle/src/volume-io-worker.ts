@@ -127,12 +127,12 @@ function pumpAhead(id: number, run: AheadRun): void {
     if (filled.error !== undefined) {
       // What was read before the failing file still goes out first, then the failure with its index.
       const index = run.job.current;
-      if (filled.length > 0) port?.postMessage({ job: id, type: 'chunk', buffer, length: filled.length }, [buffer]);
+      if (filled.length > 0) port?.postMessage({ job: id, type: 'chunk', buffer, length: filled.length, digests: filled.digests }, [buffer]);
       end(id);
       port?.postMessage({ job: id, type: 'error', index, error: errorForTransfer(filled.error, 'IO_ERROR', 'a file could not be read') });
       return;
     }
-    if (filled.length > 0) port?.postMessage({ job: id, type: 'chunk', buffer, length: filled.length }, [buffer]);
+    if (filled.length > 0) port?.postMessage({ job: id, type: 'chunk', buffer, length: filled.length, digests: filled.digests }, [buffer]);
     else run.free.push(buffer);
     if (filled.finished) {
       end(id);

@@ -8,10 +8,10 @@ import { verifyVolume } from './verify-volume.js';
 import { writeVolume } from './write-volume.js';
 import { CHANNEL, ID, SEQUENCE, digestOf, manifestWith, noise, text } from './__tests__/fixtures.js';
 
-/** Many small files (read ahead on their own thread) around a large one (read in place), all from disk. */
+/** Many small files (read ahead on their own thread; one empty) around a large one (read in place), all from disk. */
 async function manyFiles(count: number) {
   const dir = await tempDir();
-  const blobs = Array.from({ length: count }, (_, i) => (i === count >> 1 ? noise(3 << 20, i) : i % 3 === 0 ? text(100 + i * 37, i) : noise(i * 53, i)));
+  const blobs = Array.from({ length: count }, (_, i) => (i === count >> 1 ? noise(3 << 20, i) : i === 1 ? Buffer.alloc(0) : i % 3 === 0 ? text(100 + i * 37, i) : noise(i * 53, i)));
   const paths = new Map<Digest, string>();
   for (const [i, blob] of blobs.entries()) {
     const path = join(dir, `f${i}`);

@@ -11,6 +11,7 @@ import { blobEntryName, volumeFileName } from './names.js';
 import type { PlannedEntry } from './plan-volumes.js';
 import { READ_AHEAD_MAX_BYTES, READ_AHEAD_MIN_FILES, ReadAhead } from './read-ahead.js';
 import type { AheadFile } from './read-ahead-job.js';
+import { tarEntryBytes } from './tar-layout.js';
 import { TarPacker } from './tar-packer.js';
 import { OFF_THREAD_MIN_BYTES, openVolumeSink } from './volume-io.js';
 import { plannedVolumeJson } from './volume-json.js';
@@ -87,11 +88,8 @@ async function packEntries(o: WriteVolumeOptions, packer: TarPacker, parts: Writ
   await packer.entry('volume.json', volumeJson.length, async () => packer.bytes(volumeJson));
   const ahead = readAheadFor(o);
   try {
-    for (const planned of o.entries) {
-      const name = blobEntryName(planned.digest, planned.part?.index);
-      const hash = createHash('sha256');
-      await packer.entry(name, planned.size, () => (ahead?.has(planned) ? packer.fileAhead(ahead.reader, hash) : packSource(o, packer, planned, name, hash)));
-      checkPacked(o, planned, `sha256:${hash.digest('hex')}`, parts);
+    for (let i = 0; i < o.entries.length; ) {
+      i = ahead?.has(o.entries[i] as PlannedEntry) ? await packAheadRun(o, packer, ahead, i, parts) : await packOne(o, packer, i, parts);
     }
   } finally {
     ahead?.reader.close();
@@ -99,15 +97,46 @@ async function packEntries(o: WriteVolumeOptions, packer: TarPacker, parts: Writ
   await packer.end();
 }
 
+/** Read-ahead bytes are taken a few MiB at a time, so digests are checked and progress shown as they come. */
+const AHEAD_RUN_BYTES = 4 << 20;
+
+/** The entries from `start` that the read-ahead laid out, up to AHEAD_RUN_BYTES; returns the next index. */
+async function packAheadRun(o: WriteVolumeOptions, packer: TarPacker, ahead: Ahead, start: number, parts: WrittenVolume['parts']): Promise<number> {
+  let end = start;
+  let bytes = 0;
+  let data = 0;
+  for (let e = o.entries[end]; e && ahead.has(e) && bytes < AHEAD_RUN_BYTES; e = o.entries[++end]) {
+    bytes += tarEntryBytes(e.size);
+    data += e.size;
+  }
+  await packer.entriesAhead(ahead.reader, bytes, data);
+  for (let i = start; i < end; i++) checkPacked(o, o.entries[i] as PlannedEntry, `sha256:${ahead.reader.nextDigest()}`, parts);
+  return end;
+}
+
+async function packOne(o: WriteVolumeOptions, packer: TarPacker, index: number, parts: WrittenVolume['parts']): Promise<number> {
+  const planned = o.entries[index] as PlannedEntry;
+  const name = blobEntryName(planned.digest, planned.part?.index);
+  const hash = createHash('sha256');
+  await packer.entry(name, planned.size, () => packSource(o, packer, planned, name, hash));
+  checkPacked(o, planned, `sha256:${hash.digest('hex')}`, parts);
+  return index + 1;
+}
+
+interface Ahead {
+  reader: ReadAhead;
+  has(e: PlannedEntry): boolean;
+}
+
 /** Small files are read on a thread of their own, in plan order, when there are enough of them. */
-function readAheadFor(o: WriteVolumeOptions): { reader: ReadAhead; has(e: PlannedEntry): boolean } | undefined {
+function readAheadFor(o: WriteVolumeOptions): Ahead | undefined {
   const small = new Set<PlannedEntry>();
   const files: AheadFile[] = [];
   for (const e of o.entries) {
     const path = e.size <= READ_AHEAD_MAX_BYTES ? o.pathOf?.(e.digest) : undefined;
     if (path === undefined) continue;
     small.add(e);
-    files.push({ path, offset: e.part?.offset ?? 0, length: e.size });
+    files.push({ path, offset: e.part?.offset ?? 0, length: e.size, name: blobEntryName(e.digest, e.part?.index) });
   }
   if (files.length < READ_AHEAD_MIN_FILES) return undefined;
   return { reader: new ReadAhead(files), has: (e) => small.has(e) };

@@ -31,4 +31,36 @@ describe('canonicalJson', () => {
       expect(canonicalJson(value)).toBe(reference(value));
     }), { numRuns: 500 });
   });
+
+  it('orders index-like keys as strings too (V8 enumerates them first), at any depth', () => {
+    expect(canonicalJson({ b: 1, 10: 'x', 2: 'y', a: [{ 1: 0, '01': 1, '-1': 2 }] })).toBe('{"10":"x","2":"y","a":[{"-1":2,"01":1,"1":0}],"b":1}');
+    expect(canonicalJson({ 4294967295: 1, 4294967294: 2 })).toBe('{"4294967294":2,"4294967295":1}');
+  });
+
+  it('writes objects that are not plain as their own enumerable keys, as before (a Date is {})', () => {
+    class Point {
+      constructor(readonly y: number, readonly x: number) {}
+      toJSON(): string {
+        return 'not used';
+      }
+    }
+    expect(canonicalJson({ when: new Date(0), at: new Point(2, 1) })).toBe('{"at":{"x":1,"y":2},"when":{}}');
+  });
+
+  it('leaves already-ordered input untouched and does not change unordered input', () => {
+    const unordered = { z: [{ b: 1, a: 2 }], a: 1 };
+    const before = JSON.stringify(unordered);
+    expect(canonicalJson(unordered)).toBe('{"a":1,"z":[{"a":2,"b":1}]}');
+    expect(JSON.stringify(unordered)).toBe(before);
+  });
+
+  it('matches the plain definition on objects with digit, index-like and unordered keys (property)', () => {
+    const key = fc.oneof(fc.constantFrom('0', '1', '2', '10', '01', '-1', '4294967294', '4294967295', 'a', 'B', 'é'), fc.string({ maxLength: 3 }));
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 1 }), fc.array(tie('node'), { maxLength: 4 }), fc.dictionary(key, tie('node'), { maxKeys: 5 })),
+    })).node;
+    fc.assert(fc.property(value, (v) => {
+      expect(canonicalJson(v)).toBe(reference(v));
+    }), { numRuns: 1000 });
+  });
 });

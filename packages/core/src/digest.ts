@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { AirlockError } from './errors.js';
 
@@ -40,9 +40,11 @@ export function sha256Digest(data: string | Uint8Array): Digest {
 
 /** Constant-time comparison for digests and hex strings of equal length. */
 export function digestsEqual(a: string, b: string): boolean {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  return ab.length === bb.length && timingSafeEqual(ab, bb);
+  if (a.length !== b.length) return false;
+  // Every code unit is compared whatever differs first; no buffers (a volume checks 100,000s of these).
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return difference === 0;
 }
 
 /** Hashes a file as a stream: never loads it whole. */
