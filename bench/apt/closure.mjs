@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Closure over a synthetic 60k-stanza Packages.gz, the way the exporter does it: stream-parse
-// (gunzip → entries read from the bytes, as the apt driver's closure pass does), build the
+// with the apt driver's own index reader (bounded gunzip → entries read from the bytes), build the
 // universe, walk the closure of a few roots. Reports time per stage and peak RSS (the file is
 // made by a child process, so its memory is not counted). Usage: closure.mjs WORK [STANZAS]
 import { spawnSync } from 'node:child_process';
@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip } from 'node:zlib';
-import { AptUniverse, readIndexEntries } from '../../packages/apt/dist/index.js';
+import { createGzip } from 'node:zlib';
+import { AptUniverse, indexEntries } from '../../packages/apt/dist/index.js';
 import { resolveClosure } from '../../packages/depsolve/dist/index.js';
 
 const [work, countArg, generateInto] = process.argv.slice(2);
@@ -32,7 +32,7 @@ const sampler = setInterval(() => rssSamples.push(process.memoryUsage().rss), 20
 const t0 = performance.now();
 const universe = new AptUniverse({ dependencies: true, recommends: false, suggests: false });
 let stanzas = 0;
-for await (const entry of readIndexEntries(createReadStream(file, { highWaterMark: 1 << 18 }).pipe(createGunzip({ chunkSize: 1 << 18 })), 'bench')) {
+for await (const entry of indexEntries(file, 'Packages.gz', 'bench')) {
   universe.add(entry);
   stanzas++;
 }

@@ -22,7 +22,6 @@ interface Provider {
 export class AptUniverse implements Universe<PackageEntry, Relation> {
   private readonly byName = new Map<string, PackageEntry[]>();
   private readonly providers = new Map<string, Provider[]>();
-  private readonly requirements = new Map<PackageEntry, Relation[][]>();
   private sorted = true;
   /** Candidates of unversioned requirements by name, of versioned ones by name, op and version. */
   private readonly byNameMemo = new Map<string, PackageEntry[]>();
@@ -51,25 +50,21 @@ export class AptUniverse implements Universe<PackageEntry, Relation> {
     return key;
   }
 
+  /** Parsed afresh on each call: the closure asks once per chosen package, and 20,000 parsed lists kept would be most of its memory. */
   requirementsOf(pkg: PackageEntry): Relation[][] {
     if (!this.options.dependencies) return [];
-    let cached = this.requirements.get(pkg);
-    if (cached === undefined) {
-      const fields = [pkg.preDepends, pkg.depends];
-      if (this.options.recommends) fields.push(pkg.recommends);
-      if (this.options.suggests) fields.push(pkg.suggests);
-      cached = [];
-      for (const field of fields) {
-        if (field === undefined) continue;
-        const { groups, bad } = parseRelations(field);
-        for (const group of groups) cached.push(group);
-        // An unreadable relation becomes one no package satisfies, so it is reported, never dropped.
-        for (const text of bad) cached.push([{ name: text }]);
-      }
-      cached = cached.slice();
-      this.requirements.set(pkg, cached);
+    const fields = [pkg.preDepends, pkg.depends];
+    if (this.options.recommends) fields.push(pkg.recommends);
+    if (this.options.suggests) fields.push(pkg.suggests);
+    const requirements: Relation[][] = [];
+    for (const field of fields) {
+      if (field === undefined) continue;
+      const { groups, bad } = parseRelations(field);
+      for (const group of groups) requirements.push(group);
+      // An unreadable relation becomes one no package satisfies, so it is reported, never dropped.
+      for (const text of bad) requirements.push([{ name: text }]);
     }
-    return cached;
+    return requirements;
   }
 
   candidates(requirement: Relation): PackageEntry[] {

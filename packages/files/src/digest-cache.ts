@@ -22,13 +22,15 @@ export class DigestCache {
     private readonly previous: Map<string, Digest>,
   ) {}
 
-  /** Loads the cache; a missing or unreadable file is an empty cache. */
+  /** Loads the cache; a missing, unreadable or older-format file is an empty cache. */
   static async load(file: string): Promise<DigestCache> {
     const previous = new Map<string, Digest>();
     try {
-      const raw = JSON.parse(await readFile(file, 'utf8')) as unknown;
-      if (typeof raw === 'object' && raw !== null) {
-        for (const [key, value] of Object.entries(raw)) if (isDigest(value)) previous.set(key, value);
+      const raw = JSON.parse(await readFile(file, 'utf8')) as { version?: unknown; entries?: unknown };
+      if (raw.version === CACHE_VERSION && Array.isArray(raw.entries)) {
+        for (const pair of raw.entries as unknown[]) {
+          if (Array.isArray(pair) && typeof pair[0] === 'string' && isDigest(pair[1])) previous.set(pair[0], pair[1]);
+        }
       }
     } catch {
       // First run, or a damaged cache: hash everything again.
@@ -50,10 +52,15 @@ export class DigestCache {
 
   async save(): Promise<void> {
     if (!this.changed && this.used.size === this.previous.size) return;
-    await writeFileAtomic(this.file, JSON.stringify(Object.fromEntries(this.used)));
+    // Pairs, not an object: 100,000s of keys make a slow dictionary object to build and write.
+    await writeFileAtomic(this.file, JSON.stringify({ version: CACHE_VERSION, entries: [...this.used] }));
   }
 }
 
+/** Version 1 was an object keyed by JSON arrays; its digests are simply computed again once. */
+const CACHE_VERSION = 2;
+
+/** The path goes last: the numbers cannot contain the separator, so keys cannot collide. */
 function keyOf(f: FileIdentity): string {
-  return JSON.stringify([f.abs, f.size, f.mtimeMs, f.ino]);
+  return `${f.size}\t${f.mtimeMs}\t${f.ino}\t${f.abs}`;
 }

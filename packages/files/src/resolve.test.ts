@@ -79,6 +79,21 @@ describe('filesDriver.resolve on a directory', () => {
     expect(digestOf(third, 'a.txt')).toMatchObject({ digest: sha256Digest('HELLO\n') });
   });
 
+  it('reads a digest cache of the earlier format as empty: its digests are computed again, never misread', async () => {
+    const { tree, cache, configDir } = await setup();
+    const spec = filesDriver.parseSpec({ type: 'files', name: 'tools', path: tree }, 's', configDir);
+    const info = await stat(join(tree, 'a.txt'));
+    const wrong = sha256Digest('not the contents');
+    await mkdir(cache, { recursive: true });
+    await writeFile(join(cache, 'digests-tools.json'), JSON.stringify({ [JSON.stringify([join(tree, 'a.txt'), info.size, info.mtimeMs, info.ino])]: wrong }));
+    const { catalog } = await filesDriver.resolve(spec, exportContext({ configDir, cacheDir: cache }));
+    const entry = catalog.entries.find((e) => e.path === 'a.txt' && e.type === 'file');
+    expect(entry).toBeDefined();
+    expect(entry).not.toMatchObject({ digest: wrong });
+    const again = await filesDriver.resolve(spec, exportContext({ configDir, cacheDir: cache }));
+    expect(again.catalog.entries.find((e) => e.path === 'a.txt')).toEqual(entry);
+  });
+
   it('puts a file given directly at the root, beside a directory’s contents', async () => {
     const { cache, configDir } = await setup();
     await writeFile(join(configDir, 'README'), 'read me');
