@@ -126,5 +126,5 @@ for (const r of runs) {
   line(`| ${r.size} | ${r.payload} | ${r.op} | ${r.tool} | ${r.round} | ${r.secs.toFixed(2)} | ${r.syncSecs.toFixed(2)} | ${mib(r.rssKiB)} | ${r.load1.toFixed(2)} | ${r.stages} |`);
 }
 line();
-line('Re-run: `bash bench/run.sh bundle` (`BENCH_SIZES="2GiB 20GiB"`, `BENCH_ROUNDS`, `BENCH_ROUNDS_LARGE`, `BENCH_PAYLOADS`, `BENCH_SMALL_FILES`, `BENCH_SHA256SUM=1`, `BENCH_DIR`, `BENCH_KEEP=1`). Needs about 3.5× the payload size free (the import's pre-flight check also reserves room to assemble blobs split across volumes), plus 2 GiB.');
+line('Re-run: `bash bench/run.sh bundle` (`BENCH_SIZES="2GiB 20GiB"`, `BENCH_ROUNDS`, `BENCH_ROUNDS_LARGE`, `BENCH_PAYLOADS`, `BENCH_SMALL_FILES`, `BENCH_SHA256SUM=1`, `BENCH_DIR`, `BENCH_KEEP=1`). Needs about 3.5× the payload size free (the pre-flight check of the import also reserves room to assemble blobs split across volumes), plus 2 GiB.');
 process.stdout.write(out.join('\n') + '\n');
