@@ -10,6 +10,7 @@ export class BlobIndex {
   private readonly remove;
   private readonly insertMany: Transaction<(blobs: Array<{ digest: Digest; size: number }>, at: string) => number>;
   private readonly removeMany: Transaction<(digests: Digest[]) => number>;
+  private readonly heldAmong: Transaction<(digests: Iterable<Digest>) => Set<Digest>>;
 
   constructor(db: SqliteDatabase) {
     this.insert = db.prepare('INSERT INTO blobs (digest, size, added_at) VALUES (?, ?, ?) ON CONFLICT (digest) DO NOTHING');
@@ -18,6 +19,11 @@ export class BlobIndex {
     this.list = db.prepare<[], { digest: Digest; size: number }>('SELECT digest, size FROM blobs ORDER BY digest');
     this.remove = db.prepare('DELETE FROM blobs WHERE digest = ?');
     this.removeMany = db.transaction((digests) => digests.reduce((n, digest) => n + this.remove.run(digest).changes, 0));
+    this.heldAmong = db.transaction((digests) => {
+      const held = new Set<Digest>();
+      for (const digest of digests) if (this.has.get(digest) !== undefined) held.add(digest);
+      return held;
+    });
     this.insertMany = db.transaction((blobs, at) => {
       let added = 0;
       for (const blob of blobs) added += this.insert.run(blob.digest, blob.size, at).changes;
@@ -42,6 +48,11 @@ export class BlobIndex {
 
   contains(digest: Digest): boolean {
     return this.has.get(digest) !== undefined;
+  }
+
+  /** Which of `digests` are indexed, in one read transaction (a lookup each would take the WAL read lock each time). */
+  held(digests: Iterable<Digest>): Set<Digest> {
+    return this.heldAmong(digests);
   }
 
   size(): number {

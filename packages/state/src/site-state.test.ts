@@ -169,6 +169,8 @@ describe('SiteState vault index and events', () => {
     expect(site.recordBlobs([1, 2, 3].map((n) => ({ digest: digest(n), size: n })))).toBe(2);
     expect(site.hasBlob(digest(3))).toBe(true);
     expect(site.hasBlob(digest(4))).toBe(false);
+    expect(site.heldBlobs([digest(4), digest(3), digest(1), digest(5)])).toEqual(new Set([digest(3), digest(1)]));
+    expect(site.heldBlobs([])).toEqual(new Set());
     expect(site.blobCount()).toBe(3);
     expect([...site.indexedBlobs()].map((b) => b.digest)).toEqual([digest(1), digest(2), digest(3)]);
     site.close();

@@ -49,7 +49,9 @@ export async function ingestVolumes(
       continue;
     }
     const failure = await runVolumeTask(progress, `importing ${volume.name}`, volume, async (advance) => {
-      const added = await ingestVolume(manifest, volume, path, vault.batch((digest) => state.hasBlob(digest)), advance, (stored) => {
+      // Read once per volume: nothing is indexed while the volume is read, only after its batch commits.
+      const held = state.heldBlobs(volume.entries.map((e) => e.digest));
+      const added = await ingestVolume(manifest, volume, path, vault.batch((digest) => held.has(digest)), advance, (stored) => {
         failpoint('import:volume-read');
         state.recordVolumeIngested(manifestSha256, volume.number, stored);
         failpoint('import:volume-recorded');

@@ -25,7 +25,7 @@ const manifest = {
 } as unknown as Manifest;
 
 const home = airlockHome('/site');
-const state = (has: Digest[]): SiteState => ({ hasBlob: (digest: Digest) => has.includes(digest) }) as unknown as SiteState;
+const state = (has: Digest[]): SiteState => ({ heldBlobs: (digests: Iterable<Digest>) => new Set([...digests].filter((d) => has.includes(d))) }) as unknown as SiteState;
 const oneDisk: FreeSpaceReader = async () => ({ free: 0, device: 1, measured: '/' });
 const twoDisks: FreeSpaceReader = async (path) => ({ free: 0, device: path.startsWith('/site/publish') ? 2 : 1, measured: path });
 

@@ -27,10 +27,11 @@ export async function importSpaceNeeds(o: {
   const sizes = new Map<Digest, number>(manifest.blobs.map((b) => [b.digest, b.size]));
   const numbers = new Set(o.ingest.map((v) => v.number));
   let vault = 0;
-  for (const volume of manifest.volumes) {
-    if (!numbers.has(volume.number)) continue;
+  const ingested = manifest.volumes.filter((v) => numbers.has(v.number));
+  const held = state.heldBlobs(ingested.flatMap((v) => v.entries.map((e) => e.digest)));
+  for (const volume of ingested) {
     for (const entry of volume.entries) {
-      if (state.hasBlob(entry.digest)) continue;
+      if (held.has(entry.digest)) continue;
       const blob = blobs.get(entry.digest);
       const part = entry.part === undefined ? undefined : blob?.parts?.[entry.part];
       vault += part ? part.size * 2 : (sizes.get(entry.digest) ?? 0);
