@@ -66,6 +66,18 @@ export interface DownloadOptions {
   label?: string;
   /** Called with the bytes received since the last call (an increment, not a running total). */
   onProgress?: (newBytes: number) => void;
+  /**
+   * Further digests (node:crypto names such as `sha3-384`) computed over the same bytes as they
+   * arrive, resumed prefixes included, and returned as hex in `also`: no second read of the file.
+   */
+  alsoHash?: string[];
+}
+
+export interface DownloadResult {
+  digest: Digest;
+  size: number;
+  /** Hex digests of DownloadOptions.alsoHash, by algorithm (present when it was asked for). */
+  also?: Record<string, string>;
 }
 
 /** Upstream HTTP as the engine configures it: retries, backoff, Range resume, verify-while-download. */
@@ -73,7 +85,7 @@ export interface Fetcher {
   /** GETs a small document, refusing bodies larger than maxBytes. */
   getBytes(url: string, options?: { maxBytes?: number; headers?: Record<string, string> }): Promise<Buffer>;
   /** Downloads to `dest`, which appears only once the body verified. Tries each URL in turn. */
-  download(urls: string | string[], dest: string, options?: DownloadOptions): Promise<{ digest: Digest; size: number }>;
+  download(urls: string | string[], dest: string, options?: DownloadOptions): Promise<DownloadResult>;
 }
 
 /** Read access to the import side's content-addressed blob store. */

@@ -10,6 +10,8 @@ import { AirlockError, type Digest } from '@airlock/core';
 export class DigestMeter extends Transform {
   constructor(
     private readonly hash: Hash,
+    /** Further digests over the same bytes (DownloadOptions.alsoHash), each continued like `hash`. */
+    private readonly extra: Map<string, Hash>,
     private offset: number,
     private readonly limit: number | undefined,
     private readonly label: string,
@@ -30,6 +32,7 @@ export class DigestMeter extends Transform {
       return;
     }
     this.hash.update(chunk);
+    for (const h of this.extra.values()) h.update(chunk);
     this.onPosition(this.offset);
     done(null, chunk);
   }
@@ -37,5 +40,10 @@ export class DigestMeter extends Transform {
   /** Call once, after the stream finished. */
   digest(): Digest {
     return `sha256:${this.hash.digest('hex')}`;
+  }
+
+  /** Hex of the further digests, by algorithm; call once, after the stream finished. */
+  also(): Record<string, string> {
+    return Object.fromEntries([...this.extra].map(([algorithm, h]) => [algorithm, h.digest('hex')]));
   }
 }

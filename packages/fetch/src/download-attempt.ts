@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { AirlockError, fsError, hashFile, isAirlockError, type Digest } from '@airlock/core';
+import { AirlockError, fsError, hashFileAlso, isAirlockError, type DownloadResult } from '@airlock/core';
 import { parseContentRange } from './content-range.js';
 import { DigestMeter } from './digest-meter.js';
 import type { DownloadJob } from './download-job.js';
@@ -9,10 +9,7 @@ import { canResume, rangeValidator } from './partial-file.js';
 import { contentLength, discardBody, header, openResponse, type HttpClient, type OpenResponse } from './request.js';
 import { classify, TransientError } from './transient.js';
 
-export interface Downloaded {
-  digest: Digest;
-  size: number;
-}
+export type Downloaded = DownloadResult;
 
 /** One GET of `url` into the job's partial file, resuming it when that is safe; commits on success. */
 export async function attemptDownload(client: HttpClient, url: string, job: DownloadJob): Promise<Downloaded> {
@@ -58,16 +55,16 @@ async function resumePoint(job: DownloadJob, url: string): Promise<{ offset: num
 
 /** A previous run fetched every byte but stopped before the rename: verify and commit without a request. */
 async function finishCompletePartial(job: DownloadJob): Promise<Downloaded | undefined> {
-  const found = await hashFile(job.partial.path);
+  const { digest, size, hex } = await hashFileAlso(job.partial.path, [...job.alsoHash]);
   try {
-    job.verify(found.size, found.digest);
+    job.verify(size, digest);
   } catch {
     await job.partial.discard();
     return undefined;
   }
-  job.reportPosition(found.size);
+  job.reportPosition(size);
   await job.partial.commit();
-  return found;
+  return withAlso({ digest, size }, job, hex);
 }
 
 /** Decides from the status where the body's bytes go: appended at `offset` (206) or from zero (200). */
@@ -100,10 +97,10 @@ async function startingOffset(res: OpenResponse, offset: number, job: DownloadJo
 /** Streams the (attacker-controlled) body into the partial file, hashing it; verifies and commits at the end. */
 async function streamBody(res: OpenResponse, start: number, job: DownloadJob, url: string): Promise<Downloaded> {
   const highWaterBefore = job.highWater;
-  const hash = await job.partial.hashPrefix(start);
+  const { hash, extra } = await job.partial.hashPrefix(start, job.alsoHash);
   const range = parseContentRange(header(res.headers, 'content-range'));
   const total = job.expected.size ?? (res.status === 206 ? range?.total : contentLength(res.headers));
-  const meter = new DigestMeter(hash, start, total, job.label, (position) => job.reportPosition(position));
+  const meter = new DigestMeter(hash, extra, start, total, job.label, (position) => job.reportPosition(position));
   const out = createWriteStream(job.partial.path, { flags: start > 0 ? 'a' : 'w' });
   // A broken connection ends the copy instead of failing it, so every received byte reaches the
   // partial file (a failed pipeline would drop what the file stream had not written yet).
@@ -122,7 +119,12 @@ async function streamBody(res: OpenResponse, start: number, job: DownloadJob, ur
   const result = { digest: meter.digest(), size: meter.position };
   job.verify(result.size, result.digest);
   await job.partial.commit();
-  return result;
+  return withAlso(result, job, meter.also());
+}
+
+/** The result with `also` when the download was asked for further digests. */
+export function withAlso(result: { digest: DownloadResult['digest']; size: number }, job: { alsoHash: readonly string[] }, also: Record<string, string>): Downloaded {
+  return job.alsoHash.length > 0 ? { ...result, also } : result;
 }
 
 /** The body's chunks until it ends or fails; a failure is handed to `onBreak` instead of thrown. */

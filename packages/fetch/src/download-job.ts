@@ -15,6 +15,8 @@ export class DownloadJob {
     readonly headers: Record<string, string>,
     readonly label: string,
     private readonly onProgress: ((bytes: number) => void) | undefined,
+    /** DownloadOptions.alsoHash: further digests computed over the bytes. */
+    readonly alsoHash: readonly string[] = [],
   ) {
     this.partial = new PartialFile(dest);
   }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { fetcher, server } from './__tests__/test-resources.js';
 
 const body = randomBytes(1 << 20);
 const digest = sha256Digest(body);
+const sha3 = createHash('sha3-384').update(body).digest('hex');
 
 describe('download', () => {
   it('downloads, verifies and reports the digest, leaving no partial file', async () => {
@@ -230,5 +231,30 @@ describe('download', () => {
     await fetcher().download(`${s.origin}/f`, dest, { expected: { digest, size: body.length } });
     expect((await readFile(dest)).equals(body)).toBe(true);
     expect(s.requests).toHaveLength(0);
+  });
+
+  describe('alsoHash: further digests over the same bytes, with no second read', () => {
+    it('computes them while the body arrives', async () => {
+      const s = await server((req, res, srv) => sendBytes(req, res, srv, body));
+      const dest = join(await tempDir(), 'out.bin');
+      expect(await fetcher().download(`${s.origin}/f`, dest, { alsoHash: ['sha3-384'] })).toEqual({ digest, size: body.length, also: { 'sha3-384': sha3 } });
+    });
+
+    it('covers the resumed prefix of a download whose connection dropped mid-body', async () => {
+      const s = await server((req, res, srv) => sendBytes(req, res, srv, body, { etag: '"v1"', cutAfter: srv.requests.length === 1 ? body.length / 2 : undefined }));
+      const dest = join(await tempDir(), 'out.bin');
+      const result = await fetcher().download(`${s.origin}/f`, dest, { expected: { digest }, alsoHash: ['sha3-384', 'sha512'] });
+      expect(s.requests[1]?.headers.range).toMatch(/^bytes=[1-9]\d*-$/);
+      expect(result.also).toEqual({ 'sha3-384': sha3, sha512: createHash('sha512').update(body).digest('hex') });
+    });
+
+    it('gives them for a complete partial file left by a crash and for a dest that already holds the content', async () => {
+      const s = await server((req, res, srv) => sendBytes(req, res, srv, body));
+      const dest = join(await tempDir(), 'out.bin');
+      await writeFile(`${dest}.partial`, body);
+      expect((await fetcher().download(`${s.origin}/f`, dest, { expected: { digest, size: body.length }, alsoHash: ['sha3-384'] })).also).toEqual({ 'sha3-384': sha3 });
+      expect((await fetcher().download(`${s.origin}/f`, dest, { expected: { digest }, alsoHash: ['sha3-384'] })).also).toEqual({ 'sha3-384': sha3 });
+      expect(s.requests).toHaveLength(0);
+    });
   });
 });

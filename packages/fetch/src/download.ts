@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { AirlockError, digestsEqual, ensureDir, hashFile, isAirlockError, type Digest, type DownloadOptions } from '@airlock/core';
-import { attemptDownload, type Downloaded } from './download-attempt.js';
+import { AirlockError, digestsEqual, ensureDir, hashFileAlso, isAirlockError, type Digest, type DownloadOptions } from '@airlock/core';
+import { attemptDownload, withAlso, type Downloaded } from './download-attempt.js';
 import { DownloadJob } from './download-job.js';
 import type { Limiter } from './limiter.js';
 import type { HttpClient } from './request.js';
@@ -22,9 +22,9 @@ export async function download(
   const list = typeof urls === 'string' ? [urls] : urls;
   if (list.length === 0) throw new AirlockError('USAGE', `no URL given to download ${dest}`);
   const expected = o.expected ?? {};
-  const job = new DownloadJob(dest, expected, o.headers ?? {}, o.label ?? list[0] ?? dest, o.onProgress);
+  const job = new DownloadJob(dest, expected, o.headers ?? {}, o.label ?? list[0] ?? dest, o.onProgress, o.alsoHash ?? []);
 
-  const present = await alreadyPresent(dest, expected);
+  const present = await alreadyPresent(dest, expected, job);
   if (present) {
     job.reportPosition(present.size);
     return present;
@@ -57,7 +57,7 @@ export async function download(
 }
 
 /** `dest` already holds the pinned content: nothing to fetch. */
-async function alreadyPresent(dest: string, expected: { digest?: Digest; size?: number }): Promise<Downloaded | undefined> {
+async function alreadyPresent(dest: string, expected: { digest?: Digest; size?: number }, job: DownloadJob): Promise<Downloaded | undefined> {
   if (expected.digest === undefined) return undefined;
   try {
     const info = await stat(dest);
@@ -65,6 +65,6 @@ async function alreadyPresent(dest: string, expected: { digest?: Digest; size?: 
   } catch {
     return undefined;
   }
-  const found = await hashFile(dest);
-  return digestsEqual(found.digest, expected.digest) ? found : undefined;
+  const { digest, size, hex } = await hashFileAlso(dest, [...job.alsoHash]);
+  return digestsEqual(digest, expected.digest) ? withAlso({ digest, size }, job, hex) : undefined;
 }

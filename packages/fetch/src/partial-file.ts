@@ -66,14 +66,19 @@ export class PartialFile {
     await rm(this.metaPath, { force: true });
   }
 
-  /** Hashes the first `length` bytes already on disk, streaming, so appended bytes extend the same hash. */
-  async hashPrefix(length: number): Promise<Hash> {
+  /**
+   * Hashes the first `length` bytes already on disk (sha256 and each of `also`), streaming, so
+   * appended bytes extend the same hashes.
+   */
+  async hashPrefix(length: number, also: readonly string[] = []): Promise<{ hash: Hash; extra: Map<string, Hash> }> {
     const hash = createHash('sha256');
-    if (length === 0) return hash;
+    const extra = new Map(also.map((algorithm) => [algorithm, createHash(algorithm)]));
+    if (length === 0) return { hash, extra };
     for await (const chunk of createReadStream(this.path, { start: 0, end: length - 1, highWaterMark: 1 << 20 })) {
       hash.update(chunk as Buffer);
+      for (const h of extra.values()) h.update(chunk as Buffer);
     }
-    return hash;
+    return { hash, extra };
   }
 }
 

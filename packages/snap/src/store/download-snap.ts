@@ -12,8 +12,9 @@ export interface DownloadedSnap {
 
 /**
  * Downloads a .snap into the cache as `snap download` does (reusing a file of the same size and
- * SHA3-384): the fetcher stops at the store's size, then the SHA3-384 is checked before the file
- * takes its name, so a file in the cache has always matched the store's digest.
+ * SHA3-384): the fetcher stops at the store's size and computes the SHA3-384 beside the sha256 as
+ * the bytes arrive, which is checked before the file takes its name, so a file in the cache has
+ * always matched the store's digest.
  */
 export async function downloadSnap(snap: StoreSnap, ctx: ExportContext): Promise<DownloadedSnap> {
   const dir = join(ctx.cacheDir, 'snaps');
@@ -24,8 +25,10 @@ export async function downloadSnap(snap: StoreSnap, ctx: ExportContext): Promise
   await ensureDir(dir);
   const tmp = tempPathFor(path);
   try {
-    await ctx.fetcher.download(snap.download.url, tmp, { expected: { size: snap.download.size }, label });
-    const got = await hashes(tmp);
+    const fetched = await ctx.fetcher.download(snap.download.url, tmp, { expected: { size: snap.download.size }, label, alsoHash: ['sha3-384'] });
+    const sha3 = fetched.also?.['sha3-384'];
+    if (sha3 === undefined) throw new AirlockError('INTERNAL', `the fetcher did not compute the SHA3-384 of ${label} it was asked for`);
+    const got = { digest: fetched.digest, size: fetched.size, sha3 };
     if (got.size !== snap.download.size) throw new AirlockError('SIZE_MISMATCH', `${label} has ${got.size} bytes, the store says ${snap.download.size}`);
     if (!digestsEqual(got.sha3, snap.download.sha3)) {
       throw new AirlockError('DIGEST_MISMATCH', `${label} from ${snap.download.url} has SHA3-384 ${got.sha3}, the store says ${snap.download.sha3}; the download was corrupted or tampered with`, {
