@@ -47,6 +47,15 @@ describe('canonicalJson', () => {
     expect(canonicalJson({ when: new Date(0), at: new Point(2, 1) })).toBe('{"at":{"x":1,"y":2},"when":{}}');
   });
 
+  // Regression: the reordered copy was a plain object, so assigning its __proto__ member set the
+  // copy's prototype instead and the member vanished from the output (found by the property test).
+  it('keeps an own __proto__ member whose value or position had to be reordered', () => {
+    const value = JSON.parse('{"z":1,"__proto__":{" ":"","":""}}') as unknown;
+    expect(canonicalJson(value)).toBe('{"__proto__":{"":""," ":""},"z":1}');
+    expect(canonicalJson(value)).toBe(reference(value));
+    expect(canonicalJson([JSON.parse('{"__proto__":{"b":1,"a":2}}')])).toBe('[{"__proto__":{"a":2,"b":1}}]');
+  });
+
   it('leaves already-ordered input untouched and does not change unordered input', () => {
     const unordered = { z: [{ b: 1, a: 2 }], a: 1 };
     const before = JSON.stringify(unordered);
@@ -55,7 +64,7 @@ describe('canonicalJson', () => {
   });
 
   it('matches the plain definition on objects with digit, index-like and unordered keys (property)', () => {
-    const key = fc.oneof(fc.constantFrom('0', '1', '2', '10', '01', '-1', '4294967294', '4294967295', 'a', 'B', 'é'), fc.string({ maxLength: 3 }));
+    const key = fc.oneof(fc.constantFrom('0', '1', '2', '10', '01', '-1', '4294967294', '4294967295', 'a', 'B', 'é', '__proto__', 'constructor', 'toJSON'), fc.string({ maxLength: 3 }));
     const value = fc.letrec((tie) => ({
       node: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 1 }), fc.array(tie('node'), { maxLength: 4 }), fc.dictionary(key, tie('node'), { maxKeys: 5 })),
     })).node;

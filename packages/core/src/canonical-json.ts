@@ -81,7 +81,8 @@ function orderedObject(object: Record<string, unknown>): unknown {
     if (ordered !== v) (reordered ??= new Map()).set(key, ordered);
   }
   if (sorted && !reordered) return object;
-  const copy: Record<string, unknown> = {};
+  // No prototype: a member named __proto__ is then an own property, not the copy's prototype.
+  const copy: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   // Default sort order is UTF-16 code unit order, the canonical one.
   for (const key of sorted ? keys : keys.sort()) {
     const v = object[key];
