@@ -4,7 +4,7 @@
 // universe, walk the closure of a few roots. Reports time per stage and peak RSS (the file is
 // made by a child process, so its memory is not counted). Usage: closure.mjs WORK [STANZAS]
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';

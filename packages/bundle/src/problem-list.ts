@@ -9,7 +9,7 @@ export class ProblemList {
   readonly items: FieldProblem[] = [];
 
   add(path: Path, message: string): void {
-    this.items.push({ path: typeof path === 'string' ? path : path(), message });
+    this.items.push({ path: pathText(path), message });
   }
 
   get empty(): boolean {
@@ -60,8 +60,12 @@ export class ProblemList {
   }
 }
 
+export function pathText(path: Path): string {
+  return typeof path === 'string' ? path : path();
+}
+
 export function join(path: Path, key: string | number): string {
-  const at = typeof path === 'string' ? path : path();
+  const at = pathText(path);
   if (typeof key === 'number') return `${at}[${key}]`;
   return at ? `${at}.${key}` : key;
 }

@@ -57,11 +57,6 @@ export class ReadAheadJob {
     this.fd = undefined;
   }
 
-  /** Which file the job is on (for errors). */
-  get current(): number {
-    return this.index;
-  }
-
   /** Lays out what fits of the current stage at `at`; returns the bytes laid out. */
   private step(out: Buffer, at: number, digests: string[]): number {
     const file = this.files[this.index] as AheadFile;

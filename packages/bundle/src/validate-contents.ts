@@ -1,7 +1,7 @@
 import { isSha256Hex, type Digest } from '@airlock/core';
 import type { Compression } from './manifest-types.js';
 import { volumeFileName } from './names.js';
-import { ProblemList, join, type Path } from './problem-list.js';
+import { ProblemList, join, pathText, type Path } from './problem-list.js';
 
 interface CarriedBlob {
   path: Path;
@@ -128,8 +128,4 @@ const ENTRY_KEYS = ['digest', 'part'] as const;
 /** A whole blob is keyed by its digest alone, the common case, so no key string is built for it. */
 function entryKey(digest: Digest, part: number | undefined): string {
   return part === undefined ? digest : `${digest}#${part}`;
-}
-
-function pathText(path: Path): string {
-  return typeof path === 'string' ? path : path();
 }

@@ -125,11 +125,10 @@ function pumpAhead(id: number, run: AheadRun): void {
     if (!buffer) return;
     const filled = run.job.fill(Buffer.from(buffer));
     if (filled.error !== undefined) {
-      // What was read before the failing file still goes out first, then the failure with its index.
-      const index = run.job.current;
+      // What was laid out before the failing file still goes out first, then the failure.
       if (filled.length > 0) port?.postMessage({ job: id, type: 'chunk', buffer, length: filled.length, digests: filled.digests }, [buffer]);
       end(id);
-      port?.postMessage({ job: id, type: 'error', index, error: errorForTransfer(filled.error, 'IO_ERROR', 'a file could not be read') });
+      port?.postMessage({ job: id, type: 'error', error: errorForTransfer(filled.error, 'IO_ERROR', 'a file could not be read') });
       return;
     }
     if (filled.length > 0) port?.postMessage({ job: id, type: 'chunk', buffer, length: filled.length, digests: filled.digests }, [buffer]);

@@ -115,20 +115,8 @@ function isIndexLike(key: string): boolean {
 // Catalogs and manifests of whole archives have 100,000s of values: no per-value allocation
 // beyond the output, no path strings unless something fails.
 function serialize(value: unknown): string {
-  if (value === null) return 'null';
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'number':
-      if (!Number.isFinite(value)) throw new Unserializable(String(value));
-      return JSON.stringify(value);
-    case 'object':
-      return Array.isArray(value) ? serializeArray(value) : serializeObject(value as Record<string, unknown>);
-    default:
-      throw new Unserializable(`a ${typeof value}`);
-  }
+  if (value === null || typeof value !== 'object') return JSON.stringify(checkedScalar(value));
+  return Array.isArray(value) ? serializeArray(value) : serializeObject(value as Record<string, unknown>);
 }
 
 function serializeArray(items: unknown[]): string {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { DigestSet } from './digest-set.js';
 import { AirlockError } from './errors.js';
 
 /** A content digest in OCI form: `sha256:<64 lowercase hex>`. */
@@ -54,15 +54,8 @@ export async function hashFile(path: string): Promise<{ digest: Digest; size: nu
 }
 
 /** sha256 and the `also` algorithms (hex, by name) of a file, in one streaming pass. */
-export async function hashFileAlso(path: string, also: string[]): Promise<{ digest: Digest; size: number; hex: Record<string, string> }> {
-  const sha256 = createHash('sha256');
-  const others = also.map((algorithm) => ({ algorithm, hash: createHash(algorithm) }));
-  let size = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    sha256.update(buf);
-    for (const o of others) o.hash.update(buf);
-  }
-  return { digest: `sha256:${sha256.digest('hex')}`, size, hex: Object.fromEntries(others.map((o) => [o.algorithm, o.hash.digest('hex')])) };
+export async function hashFileAlso(path: string, also: readonly string[]): Promise<{ digest: Digest; size: number; hex: Record<string, string> }> {
+  const digests = new DigestSet(also);
+  const size = await digests.updateFromFile(path);
+  return { digest: digests.digest(), size, hex: digests.hex() };
 }

@@ -1,5 +1,6 @@
 export * from './errors.js';
 export * from './digest.js';
+export * from './digest-set.js';
 export * from './hashing-stream.js';
 export * from './size.js';
 export * from './canonical-json.js';

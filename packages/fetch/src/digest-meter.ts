@@ -1,17 +1,14 @@
-import type { Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
-import { AirlockError, type Digest } from '@airlock/core';
+import { AirlockError, type Digest, type DigestSet } from '@airlock/core';
 
 /**
- * Like core's HashingStream, but continues a hash that already covers the bytes of a partial file,
+ * Like core's HashingStream, but continues digests that already cover the bytes of a partial file,
  * so a resumed download is verified over the whole file in one pass. Fails as soon as the file
  * would grow past `limit`.
  */
 export class DigestMeter extends Transform {
   constructor(
-    private readonly hash: Hash,
-    /** Further digests over the same bytes (DownloadOptions.alsoHash), each continued like `hash`. */
-    private readonly extra: Map<string, Hash>,
+    private readonly digests: DigestSet,
     private offset: number,
     private readonly limit: number | undefined,
     private readonly label: string,
@@ -31,19 +28,18 @@ export class DigestMeter extends Transform {
       done(new AirlockError('SIZE_MISMATCH', `${this.label} is longer than its expected ${this.limit} bytes`, { details: { label: this.label, expected: this.limit } }));
       return;
     }
-    this.hash.update(chunk);
-    for (const h of this.extra.values()) h.update(chunk);
+    this.digests.update(chunk);
     this.onPosition(this.offset);
     done(null, chunk);
   }
 
   /** Call once, after the stream finished. */
   digest(): Digest {
-    return `sha256:${this.hash.digest('hex')}`;
+    return this.digests.digest();
   }
 
-  /** Hex of the further digests, by algorithm; call once, after the stream finished. */
+  /** Hex of the further digests (DownloadOptions.alsoHash), by algorithm; call once, after the stream finished. */
   also(): Record<string, string> {
-    return Object.fromEntries([...this.extra].map(([algorithm, h]) => [algorithm, h.digest('hex')]));
+    return this.digests.hex();
   }
 }

@@ -55,7 +55,7 @@ async function resumePoint(job: DownloadJob, url: string): Promise<{ offset: num
 
 /** A previous run fetched every byte but stopped before the rename: verify and commit without a request. */
 async function finishCompletePartial(job: DownloadJob): Promise<Downloaded | undefined> {
-  const { digest, size, hex } = await hashFileAlso(job.partial.path, [...job.alsoHash]);
+  const { digest, size, hex } = await hashFileAlso(job.partial.path, job.alsoHash);
   try {
     job.verify(size, digest);
   } catch {
@@ -97,10 +97,10 @@ async function startingOffset(res: OpenResponse, offset: number, job: DownloadJo
 /** Streams the (attacker-controlled) body into the partial file, hashing it; verifies and commits at the end. */
 async function streamBody(res: OpenResponse, start: number, job: DownloadJob, url: string): Promise<Downloaded> {
   const highWaterBefore = job.highWater;
-  const { hash, extra } = await job.partial.hashPrefix(start, job.alsoHash);
+  const digests = await job.partial.hashPrefix(start, job.alsoHash);
   const range = parseContentRange(header(res.headers, 'content-range'));
   const total = job.expected.size ?? (res.status === 206 ? range?.total : contentLength(res.headers));
-  const meter = new DigestMeter(hash, extra, start, total, job.label, (position) => job.reportPosition(position));
+  const meter = new DigestMeter(digests, start, total, job.label, (position) => job.reportPosition(position));
   const out = createWriteStream(job.partial.path, { flags: start > 0 ? 'a' : 'w' });
   // A broken connection ends the copy instead of failing it, so every received byte reaches the
   // partial file (a failed pipeline would drop what the file stream had not written yet).

@@ -65,6 +65,6 @@ async function alreadyPresent(dest: string, expected: { digest?: Digest; size?: 
   } catch {
     return undefined;
   }
-  const { digest, size, hex } = await hashFileAlso(dest, [...job.alsoHash]);
+  const { digest, size, hex } = await hashFileAlso(dest, job.alsoHash);
   return digestsEqual(digest, expected.digest) ? withAlso({ digest, size }, job, hex) : undefined;
 }

@@ -1,7 +1,5 @@
-import { createHash, type Hash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { readFile, rm, stat } from 'node:fs/promises';
-import { commitFile, isDigest, writeFileAtomic, type Digest } from '@airlock/core';
+import { commitFile, DigestSet, isDigest, writeFileAtomic, type Digest } from '@airlock/core';
 
 /** What we know about the bytes in a partial file; lets a later attempt or run resume safely. */
 export interface PartialMeta {
@@ -70,15 +68,10 @@ export class PartialFile {
    * Hashes the first `length` bytes already on disk (sha256 and each of `also`), streaming, so
    * appended bytes extend the same hashes.
    */
-  async hashPrefix(length: number, also: readonly string[] = []): Promise<{ hash: Hash; extra: Map<string, Hash> }> {
-    const hash = createHash('sha256');
-    const extra = new Map(also.map((algorithm) => [algorithm, createHash(algorithm)]));
-    if (length === 0) return { hash, extra };
-    for await (const chunk of createReadStream(this.path, { start: 0, end: length - 1, highWaterMark: 1 << 20 })) {
-      hash.update(chunk as Buffer);
-      for (const h of extra.values()) h.update(chunk as Buffer);
-    }
-    return { hash, extra };
+  async hashPrefix(length: number, also: readonly string[] = []): Promise<DigestSet> {
+    const digests = new DigestSet(also);
+    await digests.updateFromFile(this.path, length);
+    return digests;
   }
 }
 

@@ -216,7 +216,7 @@ export class ExportState {
     }
     const bytes = b.blobs.reduce((sum, blob) => sum + blob.size, 0);
     this.statements.insertBundle.run(b.channel, b.sequence, b.id, b.manifestSha256, b.createdAt, b.baseSequence, b.blobs.length, bytes);
-    // In key order the b-tree is filled page by page instead of at random (100,000 blobs: about 3× faster).
+    // In key order the b-tree fills page by page instead of at random (100,000 blobs: 0.45 s -> 0.37 s here).
     for (const blob of byDigest(b.blobs)) this.statements.upsertShipped.run(b.channel, blob.digest, blob.size, b.sequence);
     for (const mark of b.upstreamMarks ?? []) this.statements.raiseMark.run(b.channel, mark.key, mark.date, b.createdAt);
     this.volumeLog.forget(b.channel);
