@@ -16,3 +16,5 @@ export * from './transfer-error.js';
 export * from './shared-worker.js';
 export * from './hash-file-sync.js';
 export * from './parallel-hash.js';
+export * from './hash-listed-file.js';
+export * from './hash-listed-files.js';

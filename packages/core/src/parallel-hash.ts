@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import type { Digest } from './digest.js';
 import { hashFileSync } from './hash-file-sync.js';
-import { SharedWorker, workerScript } from './shared-worker.js';
+import { hashWorkers, stopHashWorkers } from './hash-pool.js';
+import type { SharedWorker } from './shared-worker.js';
 import { errorFromTransfer, type TransferredError } from './transfer-error.js';
 
 export interface FileToHash {
@@ -18,8 +19,6 @@ const PARALLEL_MIN_BYTES = 64 << 20;
 const BATCH_FILES = 256;
 const BATCH_BYTES = 16 << 20;
 
-let pool: SharedWorker[] | undefined;
-
 /**
  * Hashes many local files, on every core: batches go to worker threads (each reads with one
  * reused buffer), at most two batches in flight per thread. Results come back in input order;
@@ -29,7 +28,6 @@ export async function hashFilesParallel(files: FileToHash[], onBatch?: (bytes: n
   const total = files.reduce((sum, f) => sum + f.size, 0);
   const threads = Math.max(1, availableParallelism());
   if (total < PARALLEL_MIN_BYTES || threads < 2) return hashInline(files, onBatch);
-  pool ??= Array.from({ length: threads }, () => new SharedWorker(workerScript(import.meta.url, 'hash-worker')));
   const batches = batchesOf(files);
   const results: HashOutcome[] = new Array(files.length);
   let next = 0;
@@ -42,10 +40,9 @@ export async function hashFilesParallel(files: FileToHash[], onBatch?: (bytes: n
     }
   };
   try {
-    await Promise.all(pool.flatMap((worker) => [runOn(worker), runOn(worker)]));
+    await Promise.all(hashWorkers().flatMap((worker) => [runOn(worker), runOn(worker)]));
   } finally {
-    // The threads hold memory the packing that follows can use better.
-    await Promise.all(pool.map((worker) => worker.stop()));
+    await stopHashWorkers();
   }
   return results;
 }

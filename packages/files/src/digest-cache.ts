@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { isDigest, writeFileAtomic, type Digest } from '@airlock/core';
+import { isDigest, writeFileAtomic, type Digest, type FileStamp } from '@airlock/core';
 
 /** Identifies a file's content without reading it: same path, size, mtime and inode means same bytes. */
-export interface FileIdentity {
+export interface FileIdentity extends FileStamp {
   abs: string;
-  size: number;
-  mtimeMs: number;
-  ino: number;
+}
+
+interface Remembered extends FileStamp {
+  digest: Digest;
 }
 
 /**
@@ -14,22 +15,23 @@ export interface FileIdentity {
  * Saving keeps only the entries this run used, so the cache follows the tree instead of growing.
  */
 export class DigestCache {
-  private readonly used = new Map<string, Digest>();
+  private readonly used = new Map<string, Remembered>();
   private changed = false;
 
   private constructor(
     private readonly file: string,
-    private readonly previous: Map<string, Digest>,
+    private readonly previous: Map<string, Remembered>,
   ) {}
 
   /** Loads the cache; a missing, unreadable or older-format file is an empty cache. */
   static async load(file: string): Promise<DigestCache> {
-    const previous = new Map<string, Digest>();
+    const previous = new Map<string, Remembered>();
     try {
       const raw = JSON.parse(await readFile(file, 'utf8')) as { version?: unknown; entries?: unknown };
       if (raw.version === CACHE_VERSION && Array.isArray(raw.entries)) {
-        for (const pair of raw.entries as unknown[]) {
-          if (Array.isArray(pair) && typeof pair[0] === 'string' && isDigest(pair[1])) previous.set(pair[0], pair[1]);
+        for (const row of raw.entries as unknown[]) {
+          const entry = rowToEntry(row);
+          if (entry) previous.set(entry[0], entry[1]);
         }
       }
     } catch {
@@ -38,29 +40,38 @@ export class DigestCache {
     return new DigestCache(file, previous);
   }
 
+  /** The stamp a digest of `abs` is known under, to compare with the file once it is opened. */
+  stampOf(abs: string): FileStamp | undefined {
+    const known = this.previous.get(abs);
+    return known && { size: known.size, mtimeMs: known.mtimeMs, ino: known.ino };
+  }
+
   lookup(file: FileIdentity): Digest | undefined {
-    const key = keyOf(file);
-    const digest = this.previous.get(key);
-    if (digest !== undefined) this.used.set(key, digest);
-    return digest;
+    const known = this.previous.get(file.abs);
+    if (known === undefined || known.size !== file.size || known.mtimeMs !== file.mtimeMs || known.ino !== file.ino) return undefined;
+    this.used.set(file.abs, known);
+    return known.digest;
   }
 
   remember(file: FileIdentity, digest: Digest): void {
-    this.used.set(keyOf(file), digest);
+    this.used.set(file.abs, { size: file.size, mtimeMs: file.mtimeMs, ino: file.ino, digest });
     this.changed = true;
   }
 
   async save(): Promise<void> {
     if (!this.changed && this.used.size === this.previous.size) return;
-    // Pairs, not an object: 100,000s of keys make a slow dictionary object to build and write.
-    await writeFileAtomic(this.file, JSON.stringify({ version: CACHE_VERSION, entries: [...this.used] }));
+    // Rows, not an object: 100,000s of keys make a slow dictionary object to build and write.
+    const rows = [...this.used].map(([abs, r]) => [abs, r.size, r.mtimeMs, r.ino, r.digest]);
+    await writeFileAtomic(this.file, JSON.stringify({ version: CACHE_VERSION, entries: rows }));
   }
 }
 
-/** Version 1 was an object keyed by JSON arrays; its digests are simply computed again once. */
-const CACHE_VERSION = 2;
+/** Version 2 keyed size, mtime, inode and path in one string; its digests are simply computed again once. */
+const CACHE_VERSION = 3;
 
-/** The path goes last: the numbers cannot contain the separator, so keys cannot collide. */
-function keyOf(f: FileIdentity): string {
-  return `${f.size}\t${f.mtimeMs}\t${f.ino}\t${f.abs}`;
+function rowToEntry(row: unknown): [string, Remembered] | undefined {
+  if (!Array.isArray(row) || row.length !== 5) return undefined;
+  const [abs, size, mtimeMs, ino, digest] = row as unknown[];
+  if (typeof abs !== 'string' || typeof size !== 'number' || typeof mtimeMs !== 'number' || typeof ino !== 'number' || !isDigest(digest)) return undefined;
+  return [abs, { size, mtimeMs, ino, digest }];
 }

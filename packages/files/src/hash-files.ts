@@ -1,38 +1,42 @@
-import { asAirlockError, hashFilesParallel, type Digest, type Progress } from '@airlock/core';
+import { AirlockError, asAirlockError, hashListedFiles, type Digest, type ListedFile, type Progress } from '@airlock/core';
 import type { DigestCache } from './digest-cache.js';
-import type { LocalFile } from './walk-tree.js';
+import type { FoundFile } from './walk-tree.js';
 
 export interface HashedFile {
-  file: LocalFile;
+  file: FoundFile;
   digest: Digest;
+  /** The bytes the digest covers. */
   size: number;
+  /** Permission bits, as the file had them when it was opened. */
+  mode: number;
 }
 
-/** Digests every file, on every core, reusing cached digests for files whose identity is unchanged. */
-export async function hashFiles(files: LocalFile[], cache: DigestCache, progress: Progress, label: string): Promise<HashedFile[]> {
-  const total = files.reduce((sum, f) => sum + f.size, 0);
-  const task = progress.task(`hash ${label}`, total, 'bytes');
+/**
+ * Opens, stats and digests every file, on every core; a file whose stat still matches a cached
+ * digest is not read again.
+ */
+export async function hashFiles(files: FoundFile[], cache: DigestCache, progress: Progress, label: string): Promise<HashedFile[]> {
+  const task = progress.task(`hash ${label}`, files.length, 'items');
   try {
-    const digests = new Map<LocalFile, { digest: Digest; size: number }>();
-    const uncached: LocalFile[] = [];
-    for (const file of files) {
-      const cached = cache.lookup(file);
-      if (cached === undefined) {
-        uncached.push(file);
-        continue;
-      }
-      digests.set(file, { digest: cached, size: file.size });
-      task.advance(file.size);
-    }
-    const outcomes = await hashFilesParallel(uncached.map((f) => ({ path: f.abs, size: f.size })), (bytes) => task.advance(bytes));
-    outcomes.forEach((outcome, i) => {
-      const file = uncached[i] as LocalFile;
-      if ('error' in outcome) throw asAirlockError(outcome.error, 'IO_ERROR', `cannot read ${file.abs}`);
-      // A file that changed while it was read is not cached; packing re-verifies it anyway.
-      if (outcome.size === file.size) cache.remember(file, outcome.digest);
-      digests.set(file, outcome);
+    const listed = files.map((f): ListedFile => {
+      const known = cache.stampOf(f.abs);
+      return { path: f.abs, ...(f.follow ? { follow: true } : {}), ...(known ? { known } : {}) };
     });
-    return files.map((file) => ({ file, ...(digests.get(file) as { digest: Digest; size: number }) }));
+    const outcomes = await hashListedFiles(listed, (count) => task.advance(count));
+    return outcomes.map((outcome, i) => {
+      const file = files[i] as FoundFile;
+      if ('error' in outcome) throw asAirlockError(outcome.error, 'IO_ERROR', `cannot read ${file.abs}`);
+      const identity = { abs: file.abs, ...outcome.stamp };
+      let digest = outcome.digest;
+      if (digest === undefined) {
+        digest = cache.lookup(identity);
+        if (digest === undefined) throw new AirlockError('INTERNAL', `the digest cache lost ${file.abs} while it was hashed; please report this`);
+      } else if (outcome.size === outcome.stamp.size) {
+        // A file that changed while it was read is not cached; packing re-verifies it anyway.
+        cache.remember(identity, digest);
+      }
+      return { file, digest, size: outcome.size, mode: outcome.stamp.mode & 0o7777 };
+    });
   } finally {
     task.done();
   }

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { AirlockError, asAirlockError, type Progress } from '@airlock/core';
-import { localFile, walkTree, type WalkedEntry } from './walk-tree.js';
+import { walkTree, type WalkedEntry } from './walk-tree.js';
 
 /** Entries found under one configured path, tagged with that path for conflict messages. */
 export interface LocalGroup {
@@ -28,7 +28,7 @@ export async function readLocalSources(paths: string[], progress: Progress): Pro
       });
       groups.push({ origin: abs, entries });
     } else if (info.isFile()) {
-      groups.push({ origin: abs, entries: [localFile(basename(abs), abs, info)] });
+      groups.push({ origin: abs, entries: [{ kind: 'file', path: basename(abs), abs, follow: true }] });
     } else {
       throw new AirlockError('SOURCE_NOT_FOUND', `${abs} is neither a regular file nor a directory; fix "path" in the config`, { details: { path: abs } });
     }

@@ -1,4 +1,5 @@
 import { createServer as createNetServer } from 'node:net';
+import type { Stats } from 'node:fs';
 import { mkdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -54,8 +55,8 @@ describe('filesDriver.resolve on a directory', () => {
     });
     expect(artifacts.map((a) => a.source)).toContainEqual({ kind: 'file', path: join(tree, 'bin/tool') });
     expect(artifacts).toHaveLength(5);
-    const total = Object.values(files).reduce((sum, c) => sum + Buffer.byteLength(c), 0);
-    expect(progress.tasks).toEqual([{ label: 'hash tools', total, unit: 'bytes', advanced: total, done: true }]);
+    const count = Object.keys(files).length;
+    expect(progress.tasks).toEqual([{ label: 'hash tools', total: count, unit: 'items', advanced: count, done: true }]);
     expect(progress.warnings).toHaveLength(3);
     for (const name of ['link-out', 'link-abs', 'sock']) expect(progress.warnings.some((w) => w.includes(join(tree, name)))).toBe(true);
     expect(filesDriver.parseCatalog(JSON.parse(JSON.stringify(catalog)))).toEqual(catalog);
@@ -79,13 +80,16 @@ describe('filesDriver.resolve on a directory', () => {
     expect(digestOf(third, 'a.txt')).toMatchObject({ digest: sha256Digest('HELLO\n') });
   });
 
-  it('reads a digest cache of the earlier format as empty: its digests are computed again, never misread', async () => {
+  it.each([
+    ['version 1 (an object keyed by JSON arrays)', (abs: string, info: Stats, digest: string) => ({ [JSON.stringify([abs, info.size, info.mtimeMs, info.ino])]: digest })],
+    ['version 2 (one string key per file)', (abs: string, info: Stats, digest: string) => ({ version: 2, entries: [[`${info.size}\t${info.mtimeMs}\t${info.ino}\t${abs}`, digest]] })],
+  ])('reads a digest cache of an earlier format, %s, as empty: its digests are computed again, never misread', async (_format, cacheOf) => {
     const { tree, cache, configDir } = await setup();
     const spec = filesDriver.parseSpec({ type: 'files', name: 'tools', path: tree }, 's', configDir);
     const info = await stat(join(tree, 'a.txt'));
     const wrong = sha256Digest('not the contents');
     await mkdir(cache, { recursive: true });
-    await writeFile(join(cache, 'digests-tools.json'), JSON.stringify({ [JSON.stringify([join(tree, 'a.txt'), info.size, info.mtimeMs, info.ino])]: wrong }));
+    await writeFile(join(cache, 'digests-tools.json'), JSON.stringify(cacheOf(join(tree, 'a.txt'), info, wrong)));
     const { catalog } = await filesDriver.resolve(spec, exportContext({ configDir, cacheDir: cache }));
     const entry = catalog.entries.find((e) => e.path === 'a.txt' && e.type === 'file');
     expect(entry).toBeDefined();

@@ -6,7 +6,7 @@ import { readLocalSources } from './local-sources.js';
 import { mergeEntries, parentDirs, type OriginEntry } from './merge-entries.js';
 import type { FilesCatalog, FilesSpec } from './types.js';
 import { fetchUrlSources } from './url-sources.js';
-import type { LocalFile } from './walk-tree.js';
+import type { FoundFile } from './walk-tree.js';
 
 /** URL files are published world-readable; their upstream mode is unknown. */
 const URL_FILE_MODE = 0o644;
@@ -27,14 +27,14 @@ async function collect(spec: FilesSpec, ctx: ExportContext, cache: DigestCache):
   const artifacts: Artifact[] = [];
 
   const groups = await readLocalSources(spec.path, ctx.progress);
-  const files = groups.flatMap((g) => g.entries.filter((e): e is LocalFile => e.kind === 'file'));
+  const files = groups.flatMap((g) => g.entries.filter((e): e is FoundFile => e.kind === 'file'));
   const hashed = new Map((await hashFiles(files, cache, ctx.progress, spec.name)).map((h) => [h.file, h]));
   for (const group of groups) {
     for (const found of group.entries) {
       if (found.kind === 'file') {
         const h = hashed.get(found);
         if (h === undefined) continue;
-        items.push({ entry: { path: found.path, type: 'file', digest: h.digest, size: h.size, mode: found.mode }, origin: group.origin });
+        items.push({ entry: { path: found.path, type: 'file', digest: h.digest, size: h.size, mode: h.mode }, origin: group.origin });
         artifacts.push({ digest: h.digest, size: h.size, source: { kind: 'file', path: found.abs }, label: `${spec.name}/${found.path}` });
       } else if (found.kind === 'dir') {
         items.push({ entry: { path: found.path, type: 'dir', mode: found.mode }, origin: group.origin });

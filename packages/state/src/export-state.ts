@@ -2,6 +2,7 @@ import type { Digest } from '@airlock/core';
 import { openDatabase, type SqliteDatabase, type StateOpenOptions, type Transaction } from './database.js';
 import { EXPORT_MIGRATIONS } from './export-schema.js';
 import { WrittenVolumeLog, type WrittenVolumeRecord } from './export-volumes.js';
+import { ShippedRows } from './shipped-rows.js';
 import { guard, refuse } from './state-error.js';
 
 export interface ShippedBlob {
@@ -78,10 +79,6 @@ function prepareStatements(db: SqliteDatabase) {
       `INSERT INTO bundles (channel, sequence, id, manifest_sha256, created_at, base_sequence, blob_count, bytes)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    upsertShipped: db.prepare(
-      `INSERT INTO shipped (channel, digest, size, sequence) VALUES (?, ?, ?, ?)
-       ON CONFLICT (channel, digest) DO UPDATE SET size = excluded.size, sequence = excluded.sequence`,
-    ),
     clearShipped: db.prepare('DELETE FROM shipped WHERE channel = ?'),
     readMark: db.prepare<[string, string], string>('SELECT date FROM upstream_marks WHERE channel = ? AND key = ?').pluck(),
     raiseMark: db.prepare(
@@ -101,6 +98,7 @@ function prepareStatements(db: SqliteDatabase) {
 export class ExportState {
   private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly volumeLog: WrittenVolumeLog;
+  private readonly shippedRows: ShippedRows;
   private readonly recordInTransaction: Transaction<(b: RecordBundleInput) => void>;
   private readonly filterUnshipped: Transaction<(channel: string, items: readonly { digest: Digest }[]) => { digest: Digest }[]>;
   private readonly replaceInTransaction: Transaction<(channel: string, sequence: number, blobs: ShippedBlob[]) => void>;
@@ -108,6 +106,7 @@ export class ExportState {
   private constructor(private readonly db: SqliteDatabase) {
     this.statements = prepareStatements(db);
     this.volumeLog = new WrittenVolumeLog(db);
+    this.shippedRows = new ShippedRows(db);
     this.recordInTransaction = db.transaction((b: RecordBundleInput) => this.applyRecord(b));
     this.filterUnshipped = db.transaction((channel: string, items: readonly { digest: Digest }[]) =>
       items.filter((item) => this.statements.isShipped.get(channel, item.digest) === undefined),
@@ -216,18 +215,13 @@ export class ExportState {
     }
     const bytes = b.blobs.reduce((sum, blob) => sum + blob.size, 0);
     this.statements.insertBundle.run(b.channel, b.sequence, b.id, b.manifestSha256, b.createdAt, b.baseSequence, b.blobs.length, bytes);
-    // In key order the b-tree fills page by page instead of at random (100,000 blobs: 0.45 s -> 0.37 s here).
-    for (const blob of byDigest(b.blobs)) this.statements.upsertShipped.run(b.channel, blob.digest, blob.size, b.sequence);
+    this.shippedRows.upsert(b.channel, b.sequence, b.blobs);
     for (const mark of b.upstreamMarks ?? []) this.statements.raiseMark.run(b.channel, mark.key, mark.date, b.createdAt);
     this.volumeLog.forget(b.channel);
   }
 
   private applyReplace(channel: string, sequence: number, blobs: ShippedBlob[]): void {
     this.statements.clearShipped.run(channel);
-    for (const blob of byDigest(blobs)) this.statements.upsertShipped.run(channel, blob.digest, blob.size, sequence);
+    this.shippedRows.upsert(channel, sequence, blobs);
   }
-}
-
-function byDigest<T extends { digest: Digest }>(blobs: readonly T[]): T[] {
-  return [...blobs].sort((a, b) => (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0));
 }

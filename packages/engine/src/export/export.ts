@@ -94,7 +94,7 @@ export async function exportBundle(options: ExportOptions): Promise<ExportResult
         manifestSha256,
         createdAt: manifest.createdAt,
         baseSequence: selection.base?.sequence ?? null,
-        blobs: selection.carried.map(({ digest, size }) => ({ digest, size })),
+        blobs: manifest.blobs,
         upstreamMarks: marks.pending(),
       });
       const summary = summarize(options, selection, sources, written);
