@@ -6,7 +6,7 @@ import { errorFromTransfer, type TransferredError } from './transfer-error.js';
 
 export type ListedOutcome = ListedHash | { error: Error };
 
-/** Files hashed on the calling thread before the workers are started: small trees never start them. */
+/** A tree this small is hashed on the calling thread once listed, unless its bytes pass INLINE_MAX_BYTES. */
 const INLINE_MAX_FILES = 256;
 const INLINE_MAX_BYTES = 64 << 20;
 /** Batches aim at this many bytes (from the sizes seen so far) and hold 1 to BATCH_MAX_FILES files. */
@@ -15,47 +15,102 @@ const BATCH_MAX_FILES = 256;
 const FIRST_BATCH_FILES = 16;
 
 /**
- * Stats and digests files found by listing directories (see hashListedFileSync), in input order,
- * a file that cannot be read with its error in its place. The sizes are not known beforehand, so
- * the first files are hashed here and the rest go to one worker per core in batches sized by the
- * bytes per file seen so far. `onFiles` reports progress in files.
+ * Stats and digests files as a directory walk finds them (see hashListedFileSync): once more than
+ * a small tree's worth is listed, one worker per core takes batches while the walk goes on. The
+ * sizes are not known beforehand, so batches are sized by the bytes per file seen so far.
+ * `finish` gives the outcomes in the order the files were added, a file that cannot be read with
+ * its error in its place.
  */
-export async function hashListedFiles(files: ListedFile[], onFiles?: (count: number) => void): Promise<ListedOutcome[]> {
-  const results: ListedOutcome[] = new Array(files.length);
-  const seen = { files: 0, bytes: 0 };
-  const record = (at: number, outcome: ListedOutcome): void => {
-    results[at] = outcome;
-    seen.files++;
-    if (!('error' in outcome)) seen.bytes += outcome.digest === undefined ? 0 : outcome.size;
-  };
-  let next = 0;
-  const inlineOnly = availableParallelism() < 2;
-  for (; next < files.length && (inlineOnly || (next < INLINE_MAX_FILES && seen.bytes < INLINE_MAX_BYTES)); next++) {
-    record(next, hashInline(files[next] as ListedFile));
-    onFiles?.(1);
+export class ListedFileHasher {
+  private readonly files: ListedFile[] = [];
+  private readonly results: ListedOutcome[] = [];
+  private readonly seen = { files: 0, bytes: 0 };
+  private next = 0;
+  private closed = false;
+  private workers: Promise<void> | undefined;
+  private waiting: Array<() => void> = [];
+
+  constructor(private readonly onFiles?: (count: number) => void) {}
+
+  add(file: ListedFile): void {
+    this.files.push(file);
+    if (this.workers === undefined && this.files.length > INLINE_MAX_FILES && availableParallelism() > 1) this.workers = this.runWorkers();
+    else if (this.waiting.length > 0 && this.files.length - this.next >= this.batchFiles()) this.wake();
   }
-  if (next === files.length) return results;
-  const runOn = async (worker: SharedWorker): Promise<void> => {
-    while (next < files.length) {
-      const start = next;
-      next = Math.min(files.length, start + batchFiles(seen));
-      const outcomes = await hashBatch(worker, files.slice(start, next));
-      outcomes.forEach((outcome, i) => record(start + i, outcome));
-      onFiles?.(outcomes.length);
+
+  /** Every file is added: hashes what is left and gives all outcomes. */
+  async finish(): Promise<ListedOutcome[]> {
+    this.closed = true;
+    this.wake();
+    if (this.workers === undefined) {
+      const inlineOnly = availableParallelism() < 2;
+      for (; this.next < this.files.length && (inlineOnly || this.seen.bytes < INLINE_MAX_BYTES); this.next++) {
+        this.record(this.next, hashInline(this.files[this.next] as ListedFile));
+        this.onFiles?.(1);
+      }
+      if (this.next < this.files.length) this.workers = this.runWorkers();
     }
-  };
-  try {
-    await Promise.all(hashWorkers().flatMap((worker) => [runOn(worker), runOn(worker)]));
-  } finally {
-    await stopHashWorkers();
+    await this.workers;
+    return this.results;
   }
-  return results;
+
+  /** Stops handing out batches (the walk failed); resolves once the workers are stopped. */
+  async abandon(): Promise<void> {
+    this.closed = true;
+    this.next = this.files.length;
+    this.wake();
+    await this.workers?.catch(() => undefined);
+  }
+
+  private async runWorkers(): Promise<void> {
+    try {
+      await Promise.all(hashWorkers().flatMap((worker) => [this.runOn(worker), this.runOn(worker)]));
+    } finally {
+      await stopHashWorkers();
+    }
+  }
+
+  private async runOn(worker: SharedWorker): Promise<void> {
+    for (;;) {
+      const want = this.batchFiles();
+      const available = this.files.length - this.next;
+      if (available === 0 && this.closed) return;
+      if (available === 0 || (available < want && !this.closed)) {
+        await new Promise<void>((resolve) => this.waiting.push(resolve));
+        continue;
+      }
+      const start = this.next;
+      this.next = start + Math.min(want, available);
+      const outcomes = await hashBatch(worker, this.files.slice(start, this.next));
+      outcomes.forEach((outcome, i) => this.record(start + i, outcome));
+      this.onFiles?.(outcomes.length);
+    }
+  }
+
+  private record(at: number, outcome: ListedOutcome): void {
+    this.results[at] = outcome;
+    this.seen.files++;
+    if (!('error' in outcome)) this.seen.bytes += outcome.digest === undefined ? 0 : outcome.size;
+  }
+
+  private batchFiles(): number {
+    if (this.seen.files === 0) return FIRST_BATCH_FILES;
+    const perFile = Math.max(1, this.seen.bytes / this.seen.files);
+    return Math.max(1, Math.min(BATCH_MAX_FILES, Math.floor(BATCH_BYTES / perFile)));
+  }
+
+  private wake(): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const resolve of waiting) resolve();
+  }
 }
 
-function batchFiles(seen: { files: number; bytes: number }): number {
-  if (seen.files === 0) return FIRST_BATCH_FILES;
-  const perFile = Math.max(1, seen.bytes / seen.files);
-  return Math.max(1, Math.min(BATCH_MAX_FILES, Math.floor(BATCH_BYTES / perFile)));
+/** All of `files` at once (see ListedFileHasher). */
+export async function hashListedFiles(files: ListedFile[], onFiles?: (count: number) => void): Promise<ListedOutcome[]> {
+  const hasher = new ListedFileHasher(onFiles);
+  for (const file of files) hasher.add(file);
+  return hasher.finish();
 }
 
 function hashInline(file: ListedFile): ListedOutcome {

@@ -1,4 +1,4 @@
-import { AirlockError, asAirlockError, hashListedFiles, type Digest, type ListedFile, type Progress } from '@airlock/core';
+import { AirlockError, asAirlockError, ListedFileHasher, type Digest, type Progress } from '@airlock/core';
 import type { DigestCache } from './digest-cache.js';
 import type { FoundFile } from './walk-tree.js';
 
@@ -12,32 +12,55 @@ export interface HashedFile {
 }
 
 /**
- * Opens, stats and digests every file, on every core; a file whose stat still matches a cached
- * digest is not read again.
+ * Opens, stats and digests files on every core as the walk finds them; a file whose stat still
+ * matches a cached digest is not read again. `finish` gives them in the order they were added.
  */
-export async function hashFiles(files: FoundFile[], cache: DigestCache, progress: Progress, label: string): Promise<HashedFile[]> {
-  const task = progress.task(`hash ${label}`, files.length, 'items');
-  try {
-    const listed = files.map((f): ListedFile => {
-      const known = cache.stampOf(f.abs);
-      return { path: f.abs, ...(f.follow ? { follow: true } : {}), ...(known ? { known } : {}) };
-    });
-    const outcomes = await hashListedFiles(listed, (count) => task.advance(count));
-    return outcomes.map((outcome, i) => {
-      const file = files[i] as FoundFile;
-      if ('error' in outcome) throw asAirlockError(outcome.error, 'IO_ERROR', `cannot read ${file.abs}`);
-      const identity = { abs: file.abs, ...outcome.stamp };
-      let digest = outcome.digest;
-      if (digest === undefined) {
-        digest = cache.lookup(identity);
-        if (digest === undefined) throw new AirlockError('INTERNAL', `the digest cache lost ${file.abs} while it was hashed; please report this`);
-      } else if (outcome.size === outcome.stamp.size) {
-        // A file that changed while it was read is not cached; packing re-verifies it anyway.
-        cache.remember(identity, digest);
-      }
-      return { file, digest, size: outcome.size, mode: outcome.stamp.mode & 0o7777 };
-    });
-  } finally {
-    task.done();
+export class FileHashing {
+  private readonly files: FoundFile[] = [];
+  private readonly hasher: ListedFileHasher;
+  private readonly task;
+
+  constructor(
+    private readonly cache: DigestCache,
+    progress: Progress,
+    label: string,
+  ) {
+    this.task = progress.task(`hash ${label}`, undefined, 'items');
+    this.hasher = new ListedFileHasher((count) => this.task.advance(count));
+  }
+
+  add(file: FoundFile): void {
+    this.files.push(file);
+    const known = this.cache.stampOf(file.abs);
+    this.hasher.add({ path: file.abs, ...(file.follow ? { follow: true } : {}), ...(known ? { known } : {}) });
+  }
+
+  async finish(): Promise<HashedFile[]> {
+    try {
+      const outcomes = await this.hasher.finish();
+      return outcomes.map((outcome, i) => this.hashed(this.files[i] as FoundFile, outcome));
+    } finally {
+      this.task.done();
+    }
+  }
+
+  /** The walk failed: nothing more is hashed. */
+  async abandon(): Promise<void> {
+    this.task.done();
+    await this.hasher.abandon();
+  }
+
+  private hashed(file: FoundFile, outcome: Awaited<ReturnType<ListedFileHasher['finish']>>[number]): HashedFile {
+    if ('error' in outcome) throw asAirlockError(outcome.error, 'IO_ERROR', `cannot read ${file.abs}`);
+    const identity = { abs: file.abs, ...outcome.stamp };
+    let digest = outcome.digest;
+    if (digest === undefined) {
+      digest = this.cache.lookup(identity);
+      if (digest === undefined) throw new AirlockError('INTERNAL', `the digest cache lost ${file.abs} while it was hashed; please report this`);
+    } else if (outcome.size === outcome.stamp.size) {
+      // A file that changed while it was read is not cached; packing re-verifies it anyway.
+      this.cache.remember(identity, digest);
+    }
+    return { file, digest, size: outcome.size, mode: outcome.stamp.mode & 0o7777 };
   }
 }

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { AirlockError, asAirlockError, type Progress } from '@airlock/core';
-import { walkTree, type WalkedEntry } from './walk-tree.js';
+import { walkTree, type FoundFile, type WalkedEntry } from './walk-tree.js';
 
 /** Entries found under one configured path, tagged with that path for conflict messages. */
 export interface LocalGroup {
@@ -12,8 +12,9 @@ export interface LocalGroup {
 /**
  * Reads each configured path: a directory contributes its contents at the tree root, a file its
  * basename. A configured path itself is followed if it is a symlink: the operator named it.
+ * `onFile` sees every regular file as it is found, in the order of the groups' entries.
  */
-export async function readLocalSources(paths: string[], progress: Progress): Promise<LocalGroup[]> {
+export async function readLocalSources(paths: string[], progress: Progress, onFile: (file: FoundFile) => void): Promise<LocalGroup[]> {
   const groups: LocalGroup[] = [];
   for (const abs of paths) {
     let info;
@@ -23,12 +24,14 @@ export async function readLocalSources(paths: string[], progress: Progress): Pro
       throw new AirlockError('SOURCE_NOT_FOUND', `${abs} does not exist or cannot be read; fix "path" in the config`, { cause: err, details: { path: abs } });
     }
     if (info.isDirectory()) {
-      const entries = await walkTree(abs, (m) => progress.warn(m)).catch((err: unknown) => {
+      const entries = await walkTree(abs, (m) => progress.warn(m), onFile).catch((err: unknown) => {
         throw asAirlockError(err, 'IO_ERROR', `cannot read the tree under ${abs}`);
       });
       groups.push({ origin: abs, entries });
     } else if (info.isFile()) {
-      groups.push({ origin: abs, entries: [{ kind: 'file', path: basename(abs), abs, follow: true }] });
+      const file: FoundFile = { kind: 'file', path: basename(abs), abs, follow: true };
+      onFile(file);
+      groups.push({ origin: abs, entries: [file] });
     } else {
       throw new AirlockError('SOURCE_NOT_FOUND', `${abs} is neither a regular file nor a directory; fix "path" in the config`, { details: { path: abs } });
     }

@@ -45,5 +45,5 @@ export function mergeEntries(sourceName: string, items: OriginEntry[], progress:
 
 /** Directory entries (mode 0755) for the parents of `path` that nothing else provides. */
 export function parentDirs(path: string, origin: string): OriginEntry[] {
-  return ancestorsOf(path).map((p) => ({ entry: { path: p, type: 'dir', mode: 0o755 }, origin, implicit: true }));
+  return ancestorsOf(path).map((p) => ({ entry: { mode: 0o755, path: p, type: 'dir' }, origin, implicit: true }));
 }

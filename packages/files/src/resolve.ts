@@ -1,12 +1,11 @@
 import { join } from 'node:path';
 import type { Artifact, ExportContext, ResolveResult } from '@airlock/core';
 import { DigestCache } from './digest-cache.js';
-import { hashFiles } from './hash-files.js';
+import { FileHashing } from './hash-files.js';
 import { readLocalSources } from './local-sources.js';
 import { mergeEntries, parentDirs, type OriginEntry } from './merge-entries.js';
 import type { FilesCatalog, FilesSpec } from './types.js';
 import { fetchUrlSources } from './url-sources.js';
-import type { FoundFile } from './walk-tree.js';
 
 /** URL files are published world-readable; their upstream mode is unknown. */
 const URL_FILE_MODE = 0o644;
@@ -26,20 +25,26 @@ async function collect(spec: FilesSpec, ctx: ExportContext, cache: DigestCache):
   const items: OriginEntry[] = [];
   const artifacts: Artifact[] = [];
 
-  const groups = await readLocalSources(spec.path, ctx.progress);
-  const files = groups.flatMap((g) => g.entries.filter((e): e is FoundFile => e.kind === 'file'));
-  const hashed = new Map((await hashFiles(files, cache, ctx.progress, spec.name)).map((h) => [h.file, h]));
+  const hashing = new FileHashing(cache, ctx.progress, spec.name);
+  const groups = await readLocalSources(spec.path, ctx.progress, (file) => hashing.add(file)).catch(async (err: unknown) => {
+    await hashing.abandon();
+    throw err;
+  });
+  // In the order the walk found them, which is the order of the entries below.
+  const hashed = await hashing.finish();
+  let next = 0;
+  // Entries are built with their keys in canonical (sorted) order, so the catalog's canonical JSON
+  // is written without copying 100,000s of objects to reorder them.
   for (const group of groups) {
     for (const found of group.entries) {
       if (found.kind === 'file') {
-        const h = hashed.get(found);
-        if (h === undefined) continue;
-        items.push({ entry: { path: found.path, type: 'file', digest: h.digest, size: h.size, mode: h.mode }, origin: group.origin });
+        const h = hashed[next++] as (typeof hashed)[number];
+        items.push({ entry: { digest: h.digest, mode: h.mode, path: found.path, size: h.size, type: 'file' }, origin: group.origin });
         artifacts.push({ digest: h.digest, size: h.size, source: { kind: 'file', path: found.abs }, label: `${spec.name}/${found.path}` });
       } else if (found.kind === 'dir') {
-        items.push({ entry: { path: found.path, type: 'dir', mode: found.mode }, origin: group.origin });
+        items.push({ entry: { mode: found.mode, path: found.path, type: 'dir' }, origin: group.origin });
       } else {
-        items.push({ entry: { path: found.path, type: 'symlink', target: found.target }, origin: group.origin });
+        items.push({ entry: { path: found.path, target: found.target, type: 'symlink' }, origin: group.origin });
       }
     }
   }
@@ -47,7 +52,7 @@ async function collect(spec: FilesSpec, ctx: ExportContext, cache: DigestCache):
   for (const got of await fetchUrlSources(spec.urls, ctx, cache)) {
     const { path } = got.source;
     items.push(...parentDirs(path, got.source.url));
-    items.push({ entry: { path, type: 'file', digest: got.digest, size: got.size, mode: URL_FILE_MODE }, origin: got.source.url });
+    items.push({ entry: { digest: got.digest, mode: URL_FILE_MODE, path, size: got.size, type: 'file' }, origin: got.source.url });
     artifacts.push({ digest: got.digest, size: got.size, source: { kind: 'file', path: got.blobPath }, label: `${spec.name}/${path}` });
   }
 

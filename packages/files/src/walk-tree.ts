@@ -17,26 +17,35 @@ export type WalkedEntry =
   | { kind: 'dir'; path: string; mode: number }
   | { kind: 'symlink'; path: string; target: string };
 
-/** Entries listed between yields to the event loop (progress output, timers). */
-const YIELD_EVERY = 2048;
+/** Entries listed between yields to the event loop (progress output, the hash workers' results). */
+const YIELD_EVERY = 512;
 
 type EntryKind = 'file' | 'dir' | 'symlink' | string;
 
 /**
- * Lists everything under `root` depth-first in sorted name order, paths relative to `root`.
+ * Lists everything under `root` depth-first in sorted name order, paths relative to `root`;
+ * `onFile` sees each regular file as it is found (hashing starts while the walk goes on).
  * Symlinks that leave the tree, special files and names that are not valid UTF-8 are skipped,
  * each with a warning naming it. Entry types come from the directory listing, so regular files
  * are not stat'ed here (the hashing opens and stats each once); only directories, and entries
  * of filesystems that do not report types, are. The calls are synchronous: a round trip through
  * the thread pool per entry would cost more than the call.
  */
-export async function walkTree(root: string, warn: (message: string) => void): Promise<WalkedEntry[]> {
+export async function walkTree(root: string, warn: (message: string) => void, onFile?: (file: FoundFile) => void): Promise<WalkedEntry[]> {
   const found: WalkedEntry[] = [];
-  await walkDir(root, '', found, warn, { sinceYield: 0 });
+  await walkDir(root, '', { found, warn, onFile, sinceYield: 0 });
   return found;
 }
 
-async function walkDir(abs: string, rel: string, found: WalkedEntry[], warn: (message: string) => void, pace: { sinceYield: number }): Promise<void> {
+interface Walk {
+  found: WalkedEntry[];
+  warn(message: string): void;
+  onFile: ((file: FoundFile) => void) | undefined;
+  sinceYield: number;
+}
+
+async function walkDir(abs: string, rel: string, walk: Walk): Promise<void> {
+  const { found, warn } = walk;
   const listed: Array<{ name: string; entry: Dirent<Buffer> }> = [];
   for (const entry of readdirSync(abs, { withFileTypes: true, encoding: 'buffer' })) {
     const name = entry.name.toString('utf8');
@@ -47,17 +56,19 @@ async function walkDir(abs: string, rel: string, found: WalkedEntry[], warn: (me
   for (const { name, entry } of listed) {
     const childAbs = join(abs, name);
     const childRel = rel === '' ? name : `${rel}/${name}`;
-    if (++pace.sinceYield >= YIELD_EVERY) {
-      pace.sinceYield = 0;
+    if (++walk.sinceYield >= YIELD_EVERY) {
+      walk.sinceYield = 0;
       await yieldToEventLoop();
     }
     const info = entry.isFile() || entry.isSymbolicLink() ? undefined : lstatSync(childAbs);
     const kind = info ? kindOf(info) : entry.isFile() ? 'file' : 'symlink';
     if (kind === 'file') {
-      found.push({ kind: 'file', path: childRel, abs: childAbs });
+      const file: FoundFile = { kind: 'file', path: childRel, abs: childAbs };
+      found.push(file);
+      walk.onFile?.(file);
     } else if (kind === 'dir') {
       found.push({ kind: 'dir', path: childRel, mode: (info as Stats).mode & 0o7777 });
-      await walkDir(childAbs, childRel, found, warn, pace);
+      await walkDir(childAbs, childRel, walk);
     } else if (kind === 'symlink') {
       const target = tidySymlinkTarget(readlinkSync(childAbs));
       const problem = symlinkTargetProblem(childRel, target);
