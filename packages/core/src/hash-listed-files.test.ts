@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '@airlock/test-utils';
 import { isAirlockError } from './errors.js';
-import { hashListedFiles, type ListedOutcome } from './hash-listed-files.js';
+import { hashListedFiles, ListedFileHasher, type ListedOutcome } from './hash-listed-files.js';
 
 const sha = (data: string) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 
@@ -82,4 +82,33 @@ describe('hashListedFiles', () => {
     await chmod(path, 0o750);
     expect(hashed((await hashListedFiles([{ path }]))[0]).stamp.mode & 0o7777).toBe(0o750);
   });
+
+  it('hashes files added over time, as a walk finds them, and gives them back in the order added', async () => {
+    const dir = await tempDir();
+    const hasher = new ListedFileHasher();
+    const expected: string[] = [];
+    for (let i = 0; i < 900; i++) {
+      const path = join(dir, `w-${i}`);
+      const data = `walked ${i}\n`;
+      await writeFile(path, data);
+      expected.push(sha(data));
+      hasher.add({ path });
+      // The walk yields now and then; batches go out in between.
+      if (i % 100 === 99) await new Promise((resolve) => setImmediate(resolve));
+    }
+    const outcomes = await hasher.finish();
+    expect(outcomes.map((o) => hashed(o).digest)).toEqual(expected);
+  });
+
+  it('abandons the hashing of a walk that failed without waiting for files that will not come', async () => {
+    const dir = await tempDir();
+    const hasher = new ListedFileHasher();
+    for (let i = 0; i < 300; i++) {
+      const path = join(dir, `a-${i}`);
+      await writeFile(path, `${i}`);
+      hasher.add({ path });
+    }
+    await expect(hasher.abandon()).resolves.toBeUndefined();
+  });
 });
+
