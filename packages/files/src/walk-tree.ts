@@ -20,8 +20,6 @@ export type WalkedEntry =
 /** Entries listed between yields to the event loop (progress output, the hash workers' results). */
 const YIELD_EVERY = 512;
 
-type EntryKind = 'file' | 'dir' | 'symlink' | string;
-
 /**
  * Lists everything under `root` depth-first in sorted name order, paths relative to `root`;
  * `onFile` sees each regular file as it is found (hashing starts while the walk goes on).
@@ -80,7 +78,8 @@ async function walkDir(abs: string, rel: string, walk: Walk): Promise<void> {
   }
 }
 
-function kindOf(info: Stats): EntryKind {
+/** 'file', 'dir', 'symlink', or the name of a special file's kind for the warning. */
+function kindOf(info: Stats): string {
   if (info.isFile()) return 'file';
   if (info.isDirectory()) return 'dir';
   if (info.isSymbolicLink()) return 'symlink';
