@@ -20,6 +20,13 @@ const EMPTY = Buffer.alloc(0);
 /** Written bytes between early flushes: the disk writes a volume while it is still being packed. */
 const FLUSH_EVERY = 128 << 20;
 const ZSTD_JOB_SIZE = 4 << 20;
+/**
+ * Uncompressed tar bytes come in 1 MiB buffers, so plain writes would start and end on 1 MiB
+ * boundaries. On the kernels measured here (ext4 with large page-cache folios) such writes cost
+ * ~5x the system time of the same writes shifted by a page: 2 GiB took 3.6-5.4 s of system time
+ * against 0.7-1.0 s. The last STAGGER bytes of each buffer therefore go out with the next one.
+ */
+const STAGGER = 4096;
 
 /**
  * The byte side of writing one volume file: takes tar bytes in order, compresses them (zstd uses
@@ -36,6 +43,9 @@ export class VolumeWriteJob {
   private mode: 'compressed' | 'raw' | 'none' = 'none';
   private flushedAt = 0;
   private flushing: Promise<void> | undefined;
+  /** Uncompressed bytes held back to stagger the writes (see STAGGER); already hashed. */
+  private readonly carry = Buffer.allocUnsafe(STAGGER);
+  private carried = 0;
 
   constructor(private readonly spec: VolumeWriteSpec) {
     try {
@@ -61,7 +71,7 @@ export class VolumeWriteJob {
   /** Tar bytes; `raw` ones (a blob that does not compress) go into raw zstd blocks instead of the compressor. */
   write(chunk: Buffer, raw = false): void {
     const cctx = this.cctx;
-    if (!cctx) return this.emit(chunk);
+    if (!cctx) return this.emitStaggered(chunk);
     if (raw) {
       if (this.mode === 'compressed') this.compress(cctx, this.out as Buffer, EMPTY, zstd.EndDirective.end);
       if (this.mode !== 'raw') this.emit(rawFrameHeader());
@@ -81,6 +91,7 @@ export class VolumeWriteJob {
 
   /** Ends the last frame, fsyncs and closes the file; the size and hex sha256 of what was written. */
   async finish(): Promise<{ size: number; sha256: string }> {
+    this.writeCarry();
     this.endRawFrame();
     if (this.cctx && this.mode === 'compressed') this.compress(this.cctx, this.out as Buffer, EMPTY, zstd.EndDirective.end);
     await this.flushing;
@@ -120,11 +131,15 @@ export class VolumeWriteJob {
 
   /** Several pieces in order, hashed, with one system call where the kernel takes them all. */
   private emitAll(pieces: Buffer[]): void {
+    for (const piece of pieces) this.hash.update(piece);
+    this.writeAll(pieces);
+    this.afterWrite();
+  }
+
+  /** Writes pieces in order (not hashed here), one system call where the kernel takes them all. */
+  private writeAll(pieces: Buffer[]): void {
     let total = 0;
-    for (const piece of pieces) {
-      this.hash.update(piece);
-      total += piece.length;
-    }
+    for (const piece of pieces) total += piece.length;
     let written: number;
     try {
       written = writevSync(this.fd, pieces);
@@ -132,7 +147,7 @@ export class VolumeWriteJob {
       throw fsError(err, this.spec.tmp, `writing volume ${this.spec.name}`);
     }
     this.bytes += written;
-    // A short write (rare on regular files) is finished piece by piece, without hashing twice.
+    // A short write (rare on regular files) is finished piece by piece.
     for (let skip = written, i = 0; i < pieces.length && written < total; i++) {
       const piece = pieces[i] as Buffer;
       if (skip >= piece.length) {
@@ -143,7 +158,23 @@ export class VolumeWriteJob {
       written += piece.length - skip;
       skip = 0;
     }
+  }
+
+  /** Uncompressed bytes, hashed now and written with the carry in front, keeping back this buffer's last STAGGER bytes. */
+  private emitStaggered(data: Buffer): void {
+    this.hash.update(data);
+    const keep = Math.min(STAGGER, data.length);
+    const pieces = [this.carry.subarray(0, this.carried), data.subarray(0, data.length - keep)].filter((p) => p.length > 0);
+    if (pieces.length > 0) this.writeAll(pieces);
+    data.copy(this.carry, 0, data.length - keep);
+    this.carried = keep;
     this.afterWrite();
+  }
+
+  private writeCarry(): void {
+    if (this.carried === 0) return;
+    this.writeOut(this.carry.subarray(0, this.carried));
+    this.carried = 0;
   }
 
   private emit(data: Buffer): void {
