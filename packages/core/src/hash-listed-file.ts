@@ -10,6 +10,10 @@ export interface FileStamp {
   ino: number;
 }
 
+export function sameStamp(a: FileStamp, b: FileStamp): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
+}
+
 /** A file found by listing a directory, not yet stat'ed. */
 export interface ListedFile {
   path: string;
@@ -42,8 +46,7 @@ export function hashListedFileSync(file: ListedFile): ListedHash {
     const info = fstatSync(fd);
     if (!info.isFile()) throw changed(file.path, 'it is no longer a regular file');
     const stamp = { size: info.size, mtimeMs: info.mtimeMs, ino: info.ino, mode: info.mode };
-    const known = file.known;
-    if (known && known.size === stamp.size && known.mtimeMs === stamp.mtimeMs && known.ino === stamp.ino) return { stamp, size: stamp.size };
+    if (file.known && sameStamp(file.known, stamp)) return { stamp, size: stamp.size };
     const buffer = (shared ??= Buffer.allocUnsafe(CHUNK));
     const hash = createHash('sha256');
     let size = 0;

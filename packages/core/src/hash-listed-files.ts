@@ -1,10 +1,17 @@
 import { availableParallelism } from 'node:os';
 import { hashListedFileSync, type ListedFile, type ListedHash } from './hash-listed-file.js';
-import { hashWorkers, stopHashWorkers } from './hash-pool.js';
-import type { SharedWorker } from './shared-worker.js';
+import { SharedWorker, workerScript } from './shared-worker.js';
 import { errorFromTransfer, type TransferredError } from './transfer-error.js';
 
 export type ListedOutcome = ListedHash | { error: Error };
+
+let pool: SharedWorker[] | undefined;
+
+/** One hash worker per core, shared by every hashing job of the process; started on first use. */
+function hashWorkers(): SharedWorker[] {
+  pool ??= Array.from({ length: Math.max(1, availableParallelism()) }, () => new SharedWorker(workerScript(import.meta.url, 'hash-worker')));
+  return pool;
+}
 
 /** A tree this small is hashed on the calling thread once listed, unless its bytes pass INLINE_MAX_BYTES. */
 const INLINE_MAX_FILES = 256;
@@ -30,7 +37,8 @@ export class ListedFileHasher {
   private workers: Promise<void> | undefined;
   private waiting: Array<() => void> = [];
 
-  constructor(private readonly onFiles?: (count: number) => void) {}
+  /** `onFiles`: the outcomes of the `count` files added from index `start` are in. */
+  constructor(private readonly onFiles?: (count: number, start: number) => void) {}
 
   add(file: ListedFile): void {
     this.files.push(file);
@@ -46,7 +54,7 @@ export class ListedFileHasher {
       const inlineOnly = availableParallelism() < 2;
       for (; this.next < this.files.length && (inlineOnly || this.seen.bytes < INLINE_MAX_BYTES); this.next++) {
         this.record(this.next, hashInline(this.files[this.next] as ListedFile));
-        this.onFiles?.(1);
+        this.onFiles?.(1, this.next);
       }
       if (this.next < this.files.length) this.workers = this.runWorkers();
     }
@@ -66,7 +74,8 @@ export class ListedFileHasher {
     try {
       await Promise.all(hashWorkers().flatMap((worker) => [this.runOn(worker), this.runOn(worker)]));
     } finally {
-      await stopHashWorkers();
+      // The threads hold memory the work that follows can use better; they start again when needed.
+      await Promise.all(hashWorkers().map((worker) => worker.stop()));
     }
   }
 
@@ -83,7 +92,7 @@ export class ListedFileHasher {
       this.next = start + Math.min(want, available);
       const outcomes = await hashBatch(worker, this.files.slice(start, this.next));
       outcomes.forEach((outcome, i) => this.record(start + i, outcome));
-      this.onFiles?.(outcomes.length);
+      this.onFiles?.(outcomes.length, start);
     }
   }
 
@@ -107,7 +116,7 @@ export class ListedFileHasher {
 }
 
 /** All of `files` at once (see ListedFileHasher). */
-export async function hashListedFiles(files: ListedFile[], onFiles?: (count: number) => void): Promise<ListedOutcome[]> {
+export async function hashListedFiles(files: ListedFile[], onFiles?: (count: number, start: number) => void): Promise<ListedOutcome[]> {
   const hasher = new ListedFileHasher(onFiles);
   for (const file of files) hasher.add(file);
   return hasher.finish();

@@ -14,7 +14,6 @@ export * from './failpoint.js';
 export * from './fs-error.js';
 export * from './transfer-error.js';
 export * from './shared-worker.js';
-export * from './hash-file-sync.js';
 export * from './parallel-hash.js';
 export * from './hash-listed-file.js';
 export * from './hash-listed-files.js';

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { isDigest, writeFileAtomic, type Digest, type FileStamp } from '@airlock/core';
+import { isDigest, sameStamp, writeFileAtomic, type Digest, type FileStamp } from '@airlock/core';
 
 /** Identifies a file's content without reading it: same path, size, mtime and inode means same bytes. */
 export interface FileIdentity extends FileStamp {
@@ -48,7 +48,7 @@ export class DigestCache {
 
   lookup(file: FileIdentity): Digest | undefined {
     const known = this.previous.get(file.abs);
-    if (known === undefined || known.size !== file.size || known.mtimeMs !== file.mtimeMs || known.ino !== file.ino) return undefined;
+    if (known === undefined || !sameStamp(known, file)) return undefined;
     this.used.set(file.abs, known);
     return known.digest;
   }

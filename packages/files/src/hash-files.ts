@@ -1,4 +1,4 @@
-import { AirlockError, asAirlockError, ListedFileHasher, type Digest, type Progress } from '@airlock/core';
+import { AirlockError, asAirlockError, ListedFileHasher, type Digest, type ListedOutcome, type Progress } from '@airlock/core';
 import type { DigestCache } from './digest-cache.js';
 import type { FoundFile } from './walk-tree.js';
 
@@ -50,7 +50,7 @@ export class FileHashing {
     await this.hasher.abandon();
   }
 
-  private hashed(file: FoundFile, outcome: Awaited<ReturnType<ListedFileHasher['finish']>>[number]): HashedFile {
+  private hashed(file: FoundFile, outcome: ListedOutcome): HashedFile {
     if ('error' in outcome) throw asAirlockError(outcome.error, 'IO_ERROR', `cannot read ${file.abs}`);
     const identity = { abs: file.abs, ...outcome.stamp };
     let digest = outcome.digest;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Artifact, ExportContext, ResolveResult } from '@airlock/core';
 import { DigestCache } from './digest-cache.js';
-import { FileHashing } from './hash-files.js';
+import { FileHashing, type HashedFile } from './hash-files.js';
 import { readLocalSources } from './local-sources.js';
 import { mergeEntries, parentDirs, type OriginEntry } from './merge-entries.js';
 import type { FilesCatalog, FilesSpec } from './types.js';
@@ -38,7 +38,7 @@ async function collect(spec: FilesSpec, ctx: ExportContext, cache: DigestCache):
   for (const group of groups) {
     for (const found of group.entries) {
       if (found.kind === 'file') {
-        const h = hashed[next++] as (typeof hashed)[number];
+        const h = hashed[next++] as HashedFile;
         items.push({ entry: { digest: h.digest, mode: h.mode, path: found.path, size: h.size, type: 'file' }, origin: group.origin });
         artifacts.push({ digest: h.digest, size: h.size, source: { kind: 'file', path: found.abs }, label: `${spec.name}/${found.path}` });
       } else if (found.kind === 'dir') {
