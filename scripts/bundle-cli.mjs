@@ -26,7 +26,7 @@ const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20'
 await build({ ...common, entryPoints: [`${root}packages/cli/dist/main.js`], outfile: `${root}packages/cli/dist/airlock.mjs` });
 // Worker threads start from a script beside the module that starts them (core's workerScript):
 // inside the bundle that module is airlock.mjs, so each worker is bundled beside it too.
-for (const worker of ['bundle/dist/volume-io-worker.js', 'core/dist/hash-worker.js']) {
+for (const worker of ['bundle/dist/volume-io-worker.js', 'core/dist/hash-worker.js', 'apt/dist/closure-worker.js']) {
   const name = worker.split('/').pop();
   await build({ ...common, entryPoints: [`${root}packages/${worker}`], outfile: `${root}packages/cli/dist/${name}` });
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Closure over a synthetic 60k-stanza Packages.gz, the way the exporter does it: stream-parse
-// with the apt driver's own index reader (bounded gunzip → entries read from the bytes), build the
-// universe, walk the closure of a few roots. Reports time per stage and peak RSS (the file is
-// made by a child process, so its memory is not counted). Usage: closure.mjs WORK [STANZAS]
+// Closure over a synthetic 60k-stanza Packages.gz, the way the exporter does it: the apt driver's
+// own closure (computeClosureOffThread: bounded gunzip → entries read from the bytes → universe →
+// walk, on a thread of its own) over the file, for a few roots. Each round is a fresh process;
+// reports the median time and the highest peak RSS of the rounds (the file is made by a child
+// process, so its memory is not counted). Usage: closure.mjs WORK [STANZAS] [ROUNDS]
 import { spawnSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -11,38 +12,57 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { AptUniverse, indexEntries } from '../../packages/apt/dist/index.js';
-import { resolveClosure } from '../../packages/depsolve/dist/index.js';
+import { computeClosureOffThread } from '../../packages/apt/dist/index.js';
 
-const [work, countArg, generateInto] = process.argv.slice(2);
+const [work, countArg, third] = process.argv.slice(2);
 const count = Number(countArg ?? 60000);
 const hex = (i) => i.toString(16).padStart(64, '0');
+const self = fileURLToPath(import.meta.url);
 
 if (work === '--generate') {
-  await generate(generateInto, Number(countArg));
+  await generate(third, Number(countArg));
+  process.exit(0);
+}
+if (work === '--round') {
+  await round(third);
   process.exit(0);
 }
 await mkdir(work, { recursive: true });
 const file = join(work, 'Packages-60k.gz');
-const made = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--generate', String(count), file], { stdio: 'inherit' });
+const made = spawnSync(process.execPath, [self, '--generate', String(count), file], { stdio: 'inherit' });
 if (made.status !== 0) process.exit(1);
-
-const rssSamples = [];
-const sampler = setInterval(() => rssSamples.push(process.memoryUsage().rss), 20);
-const t0 = performance.now();
-const universe = new AptUniverse({ dependencies: true, recommends: false, suggests: false });
-let stanzas = 0;
-for await (const entry of indexEntries(file, 'Packages.gz', 'bench')) {
-  universe.add(entry);
-  stanzas++;
+const rounds = [];
+for (let i = 0; i < Number(third ?? 3); i++) {
+  const run = spawnSync(process.execPath, [self, '--round', String(count), file], { encoding: 'utf8' });
+  if (run.status !== 0) {
+    process.stderr.write(run.stderr);
+    process.exit(1);
+  }
+  rounds.push(JSON.parse(run.stdout));
 }
-const t1 = performance.now();
-const roots = [59999, 45000, 30001, 12345, 777].map((i) => universe.candidates({ name: `pkg${i % 55000}` })[0]);
-const closure = resolveClosure(roots, universe);
-const t2 = performance.now();
-clearInterval(sampler);
-const s = (ms) => Number((ms / 1000).toFixed(2));
-console.log(JSON.stringify({ stanzas, parse: s(t1 - t0), closure: s(t2 - t1), total: s(t2 - t0), chosen: closure.packages.length, unsatisfied: closure.unsatisfied.length, peakRssMiB: Math.round(Math.max(...rssSamples, process.memoryUsage().rss) / 1048576), maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) }));
+const totals = rounds.map((r) => r.total).sort((a, b) => a - b);
+const { stanzas, chosen, unsatisfied } = rounds[0];
+console.log(JSON.stringify({
+  stanzas, chosen, unsatisfied, rounds: rounds.length, total: totals[totals.length >> 1], totals: rounds.map((r) => r.total),
+  peakRssMiB: Math.max(...rounds.map((r) => r.peakRssMiB)), peakRssMiBs: rounds.map((r) => r.peakRssMiB),
+}));
+
+async function round(file) {
+  const rssSamples = [];
+  const sampler = setInterval(() => rssSamples.push(process.memoryUsage().rss), 20);
+  const t0 = performance.now();
+  const requested = [59999, 45000, 30001, 12345, 777].map((i) => ({ name: `pkg${i % 55000}` }));
+  const outcome = await computeClosureOffThread({
+    indexes: [{ file, path: 'Packages.gz', label: 'bench' }],
+    architectures: ['amd64'],
+    options: { dependencies: true, recommends: false, suggests: false },
+    requested,
+  });
+  const t1 = performance.now();
+  clearInterval(sampler);
+  const peak = Math.max(...rssSamples, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
+  console.log(JSON.stringify({ stanzas: count, total: Number(((t1 - t0) / 1000).toFixed(2)), chosen: outcome.keys.length, unsatisfied: outcome.unsatisfied.length, peakRssMiB: Math.round(peak / 1048576) }));
+}
 
 async function generate(file, count) {
   // Realistic shape: ~1 KiB stanzas, 0-6 dependencies, alternatives, versioned deps, virtual packages,

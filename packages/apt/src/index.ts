@@ -7,3 +7,5 @@ export { indexEntries } from './fetch-index.js';
 export { AptUniverse } from './universe.js';
 export { readPackageEntry, type PackageEntry } from './package-entry.js';
 export type { AptSpec, AptCatalog, CarriedDist, CarriedIndex, CarriedRelease } from './types.js';
+export { computeClosure, type ClosureIndex, type ClosureInput, type ClosureOutcome } from './closure-job.js';
+export { computeClosureOffThread } from './closure-off-thread.js';

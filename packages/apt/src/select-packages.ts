@@ -1,11 +1,9 @@
 import { AirlockError, type Progress } from '@airlock/core';
-import { resolveClosure } from '@airlock/depsolve';
-import { indexEntries, indexStanzas, type FetchedIndex } from './fetch-index.js';
+import { computeClosureOffThread } from './closure-off-thread.js';
+import { indexStanzas, type FetchedIndex } from './fetch-index.js';
 import type { LoadedDist } from './load-upstream.js';
 import { packageKey, readPackageEntry, type PackageEntry } from './package-entry.js';
-import { formatGroup, formatRelation } from './relations.js';
 import type { AptSpec } from './types.js';
-import { AptUniverse } from './universe.js';
 
 export interface SelectedIndex {
   stanzas: string[];
@@ -40,32 +38,20 @@ export async function selectPackages(spec: AptSpec, dists: LoadedDist[], progres
 }
 
 async function closureKeys(spec: AptSpec, dists: LoadedDist[], progress: Progress): Promise<Set<string>> {
-  const universe = new AptUniverse(spec);
-  for (const dist of dists) {
-    for (const index of dist.indexes) {
-      const label = `${dist.suite} ${index.path}`;
-      // The closure needs the entries only: read from the bytes, no stanza text is made.
-      for await (const entry of indexEntries(index.file, index.path, label, index.openSize)) {
-        if (entry.architecture === 'all' || spec.architectures.includes(entry.architecture)) universe.add(entry);
-      }
-    }
-  }
   const requested = spec.packages ?? [];
-  const missing = requested.filter((r) => universe.candidates(r).length === 0);
-  if (missing.length > 0) {
-    const names = missing.map(formatRelation);
-    throw new AirlockError('SOURCE_NOT_FOUND', `requested package(s) not found upstream in the configured suites/components/architectures: ${names.join(', ')}`, { details: { missing: names } });
+  const indexes = dists.flatMap((dist) => dist.indexes.map((index) => ({ file: index.file, path: index.path, label: `${dist.suite} ${index.path}`, ...(index.openSize !== undefined ? { openSize: index.openSize } : {}) })));
+  const options = { dependencies: spec.dependencies, recommends: spec.recommends, suggests: spec.suggests };
+  const closure = await computeClosureOffThread({ indexes, architectures: spec.architectures, options, requested });
+  if (closure.missing.length > 0) {
+    throw new AirlockError('SOURCE_NOT_FOUND', `requested package(s) not found upstream in the configured suites/components/architectures: ${closure.missing.join(', ')}`, { details: { missing: closure.missing } });
   }
-  const roots = requested.map((r) => universe.candidates(r)[0] as PackageEntry);
-  const closure = resolveClosure(roots, universe);
   if (closure.unsatisfied.length > 0) {
-    const lines = closure.unsatisfied.map((u) => `${u.from.name} ${u.from.version} needs ${formatGroup(u.requirement)}`);
-    throw new AirlockError('UPSTREAM_INVALID', `unsatisfiable dependencies (nothing upstream provides them):\n  - ${lines.join('\n  - ')}\nadd the suite/component that has them, or drop the package from "packages"`, {
-      details: { unsatisfied: lines },
+    throw new AirlockError('UPSTREAM_INVALID', `unsatisfiable dependencies (nothing upstream provides them):\n  - ${closure.unsatisfied.join('\n  - ')}\nadd the suite/component that has them, or drop the package from "packages"`, {
+      details: { unsatisfied: closure.unsatisfied },
     });
   }
-  progress.info(`apt/${spec.name}: ${closure.packages.length} packages in the closure of ${roots.length} requested`);
-  return new Set(closure.packages.map(packageKey));
+  progress.info(`apt/${spec.name}: ${closure.keys.length} packages in the closure of ${requested.length} requested`);
+  return new Set(closure.keys);
 }
 
 async function* entries(index: FetchedIndex, label: string, spec: AptSpec): AsyncGenerator<{ text: string; entry: PackageEntry }> {
