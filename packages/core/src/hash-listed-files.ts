@@ -36,6 +36,8 @@ export class ListedFileHasher {
   private closed = false;
   private workers: Promise<void> | undefined;
   private waiting: Array<() => void> = [];
+  /** Batches each worker has in hand. */
+  private readonly busy = new Map<SharedWorker, number>();
 
   /** `onFiles`: the outcomes of the `count` files added from index `start` are in. */
   constructor(private readonly onFiles?: (count: number, start: number) => void) {}
@@ -81,19 +83,30 @@ export class ListedFileHasher {
 
   private async runOn(worker: SharedWorker): Promise<void> {
     for (;;) {
-      const want = this.batchFiles();
       const available = this.files.length - this.next;
       if (available === 0 && this.closed) return;
+      // Once the list is complete, a worker takes its next batch only when it has none in hand, and
+      // what is left is shared out among the workers, not batched by the average so far: the last
+      // few files may be the largest, and two of them queued on one thread leave the other idle.
+      if (this.closed && this.busy.has(worker)) return;
+      const want = this.closed ? Math.min(this.batchFiles(), Math.ceil(available / hashWorkers().length)) : this.batchFiles();
       if (available === 0 || (available < want && !this.closed)) {
         await new Promise<void>((resolve) => this.waiting.push(resolve));
         continue;
       }
       const start = this.next;
       this.next = start + Math.min(want, available);
-      const outcomes = await hashBatch(worker, this.files.slice(start, this.next));
+      this.busy.set(worker, (this.busy.get(worker) ?? 0) + 1);
+      const outcomes = await hashBatch(worker, this.files.slice(start, this.next)).finally(() => this.idle(worker));
       outcomes.forEach((outcome, i) => this.record(start + i, outcome));
       this.onFiles?.(outcomes.length, start);
     }
+  }
+
+  private idle(worker: SharedWorker): void {
+    const held = (this.busy.get(worker) ?? 1) - 1;
+    if (held > 0) this.busy.set(worker, held);
+    else this.busy.delete(worker);
   }
 
   private record(at: number, outcome: ListedOutcome): void {
