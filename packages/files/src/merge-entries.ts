@@ -1,5 +1,5 @@
 import { invalid, type FieldProblem, type Progress } from '@airlock/core';
-import { ancestorsOf, comparePaths } from './tree-paths.js';
+import { ancestorsOf, blockingAncestor, comparePaths } from './tree-paths.js';
 import type { FilesEntry } from './types.js';
 
 export interface OriginEntry {
@@ -33,7 +33,7 @@ export function mergeEntries(sourceName: string, items: OriginEntry[], progress:
     }
   }
   for (const { entry, origin } of byPath.values()) {
-    const blocker = ancestorsOf(entry.path).find((a) => {
+    const blocker = blockingAncestor(entry.path, (a) => {
       const t = byPath.get(a)?.entry.type;
       return t === 'file' || t === 'symlink';
     });

@@ -1,5 +1,5 @@
 import { isRecord, invalid, isDigest, type FieldProblem } from '@airlock/core';
-import { ancestorsOf, relativePathProblem, symlinkTargetProblem } from './tree-paths.js';
+import { blockingAncestor, relativePathProblem, symlinkTargetProblem } from './tree-paths.js';
 import type { FilesCatalog, FilesEntry } from './types.js';
 
 const MAX_PROBLEMS = 100;
@@ -50,7 +50,10 @@ export function parseFilesCatalog(raw: unknown): FilesCatalog {
   // Nothing may sit under a file or a symlink: writing through a symlink could leave the tree.
   entries.forEach((entry, i) => {
     if (!isRecord(entry) || typeof entry.path !== 'string' || relativePathProblem(entry.path) !== undefined) return;
-    const blocker = ancestorsOf(entry.path).find((a) => byPath.get(a) === 'file' || byPath.get(a) === 'symlink');
+    const blocker = blockingAncestor(entry.path, (a) => {
+      const type = byPath.get(a);
+      return type === 'file' || type === 'symlink';
+    });
     if (blocker !== undefined) report(`entries[${i}].path`, `lies under ${JSON.stringify(blocker)}, which is a ${byPath.get(blocker)}`);
   });
 

@@ -122,4 +122,22 @@ describe('filesDriver.resolve on a directory', () => {
     const spec = filesDriver.parseSpec({ type: 'files', name: 'tools', path: 'nowhere' }, 's', configDir);
     await expectCode(filesDriver.resolve(spec, exportContext({ configDir, cacheDir: cache })), 'SOURCE_NOT_FOUND');
   });
+
+  it('skips a name that is not valid UTF-8, with a warning, and keeps a valid one that contains U+FFFD', async () => {
+    const base = await tempDir();
+    const tree = join(base, 'payload');
+    await mkdir(join(tree, 'sub'), { recursive: true });
+    await writeFile(join(tree, 'sub', 'ok.txt'), 'ok');
+    await writeFile(join(tree, 'sub', 'odd\uFFFDname.txt'), 'replacement character, validly encoded');
+    await writeFile(Buffer.concat([Buffer.from(join(tree, 'sub') + '/'), Buffer.from([0x62, 0x61, 0x64, 0xff])]), 'latin-1 byte');
+    await writeFile(join(tree, 'top.txt'), 'top');
+    const progress = recordingProgress();
+    const spec = filesDriver.parseSpec({ type: 'files', name: 'tools', path: './payload' }, 's', base);
+    const { catalog } = await filesDriver.resolve(spec, exportContext({ configDir: base, cacheDir: join(base, 'cache'), progress }));
+    expect(catalog.entries.map((e) => e.path)).toEqual(['sub', 'sub/odd\uFFFDname.txt', 'sub/ok.txt', 'top.txt']);
+    expect(progress.warnings).toHaveLength(1);
+    expect(progress.warnings[0]).toContain('not valid UTF-8');
+    expect(progress.warnings[0]).toContain(join(tree, 'sub'));
+  });
 });
+

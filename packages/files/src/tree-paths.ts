@@ -55,6 +55,15 @@ export function ancestorsOf(path: string): string[] {
   return parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join('/'));
 }
 
+/** The shallowest proper ancestor of `path` that `blocks`, without building the list of ancestors. */
+export function blockingAncestor(path: string, blocks: (ancestor: string) => boolean): string | undefined {
+  for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) {
+    const ancestor = path.slice(0, slash);
+    if (blocks(ancestor)) return ancestor;
+  }
+  return undefined;
+}
+
 export function comparePaths(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

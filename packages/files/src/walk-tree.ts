@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, readlinkSync, type Dirent, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import { symlinkTargetProblem, tidySymlinkTarget } from './tree-paths.js';
+import { comparePaths, symlinkTargetProblem, tidySymlinkTarget } from './tree-paths.js';
 
 /** A regular file found in a listing; it is stat'ed when it is opened to be hashed. */
 export interface FoundFile {
@@ -44,15 +44,11 @@ interface Walk {
 
 async function walkDir(abs: string, rel: string, walk: Walk): Promise<void> {
   const { found, warn } = walk;
-  const listed: Array<{ name: string; entry: Dirent<Buffer> }> = [];
-  for (const entry of readdirSync(abs, { withFileTypes: true, encoding: 'buffer' })) {
-    const name = entry.name.toString('utf8');
-    if (Buffer.from(name, 'utf8').equals(entry.name)) listed.push({ name, entry });
-    else warn(`skipping ${join(abs, entry.name.toString('latin1'))}: its name is not valid UTF-8`);
-  }
-  listed.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const { name, entry } of listed) {
-    const childAbs = join(abs, name);
+  const listed = listDir(abs, warn);
+  for (const entry of listed) {
+    const { name } = entry;
+    // `abs` is absolute and normalised, and a listed name is never empty, "." or "..", nor has a "/".
+    const childAbs = abs.endsWith('/') ? abs + name : `${abs}/${name}`;
     const childRel = rel === '' ? name : `${rel}/${name}`;
     if (++walk.sinceYield >= YIELD_EVERY) {
       walk.sinceYield = 0;
@@ -76,6 +72,34 @@ async function walkDir(abs: string, rel: string, walk: Walk): Promise<void> {
       warn(`skipping ${childAbs}: a ${kind}, not a regular file, directory or symlink`);
     }
   }
+}
+
+/**
+ * The entries of a directory in sorted name order, without those whose names are not valid UTF-8
+ * (each with a warning). Names are decoded as UTF-8, which turns bytes that are not into U+FFFD;
+ * only a listing with that character in it is read again as bytes, to tell a bad name from a good
+ * one that contains U+FFFD itself.
+ */
+function listDir(abs: string, warn: (message: string) => void): Dirent[] {
+  const entries = readdirSync(abs, { withFileTypes: true });
+  if (entries.some((e) => e.name.includes(REPLACEMENT))) return listDirAsBytes(abs, warn);
+  return entries.sort((a, b) => comparePaths(a.name, b.name));
+}
+
+const REPLACEMENT = '\uFFFD';
+
+function listDirAsBytes(abs: string, warn: (message: string) => void): Dirent[] {
+  const listed: Dirent[] = [];
+  for (const entry of readdirSync(abs, { withFileTypes: true, encoding: 'buffer' })) {
+    const name = entry.name.toString('utf8');
+    if (!Buffer.from(name, 'utf8').equals(entry.name)) {
+      warn(`skipping ${join(abs, entry.name.toString('latin1'))}: its name is not valid UTF-8`);
+      continue;
+    }
+    // Same type, decoded name: the caller reads only `name` and the type checks.
+    listed.push(Object.assign(entry, { name }) as unknown as Dirent);
+  }
+  return listed.sort((a, b) => comparePaths(a.name, b.name));
 }
 
 /** 'file', 'dir', 'symlink', or the name of a special file's kind for the warning. */
