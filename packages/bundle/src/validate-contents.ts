@@ -7,6 +7,8 @@ interface CarriedBlob {
   path: Path;
   /** Number of parts of a split blob; undefined for a blob carried whole. */
   parts: number | undefined;
+  /** How many of the entries the final check looks for (the whole blob, or each part) were placed. */
+  placed: number;
 }
 
 interface Context {
@@ -22,6 +24,8 @@ export function checkBlobsAndVolumes(p: ProblemList, blobs: unknown[] | undefine
   const placed = checkVolumes(p, volumes, carried, ctx);
   if (!blobs) return;
   for (const [digest, blob] of carried) {
+    // Counted while placing, so a complete manifest costs no lookups here.
+    if (blob.placed === (blob.parts ?? 1)) continue;
     if (blob.parts === undefined) {
       if (!placed.has(entryKey(digest, undefined))) p.add(blob.path, 'is not carried by any volume');
       continue;
@@ -45,7 +49,7 @@ function checkBlobs(p: ProblemList, blobs: unknown[]): Map<Digest, CarriedBlob> 
     if (digest === undefined) return;
     const first = carried.get(digest);
     if (first) p.add(path, `repeats the blob of ${pathText(first.path)}`);
-    else carried.set(digest, { path, parts });
+    else carried.set(digest, { path, parts, placed: 0 });
   });
   return carried;
 }
@@ -118,8 +122,12 @@ function checkEntry(p: ProblemList, raw: unknown, path: Path, carried: Map<Diges
   if (blob.parts !== undefined && part !== undefined && part >= blob.parts) p.add(join(path, 'part'), `${pathText(blob.path)} has no part ${part}`);
   const key = entryKey(digest, part);
   const first = placed.get(key);
-  if (first !== undefined) p.add(path, `repeats ${pathText(first)}: each blob or part is carried exactly once`);
-  else placed.set(key, path);
+  if (first !== undefined) {
+    p.add(path, `repeats ${pathText(first)}: each blob or part is carried exactly once`);
+    return;
+  }
+  placed.set(key, path);
+  if (blob.parts === undefined ? part === undefined : part !== undefined && part < blob.parts) blob.placed++;
 }
 
 const BLOB_KEYS = ['digest', 'size', 'parts'] as const;

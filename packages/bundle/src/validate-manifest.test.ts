@@ -95,6 +95,7 @@ describe('validateManifest', () => {
     ['part index out of range', (m) => (m.volumes[1].entries[0].part = 2), ['volumes[1].entries[0].part', 'blobs[1].parts[1]']],
     ['blob carried twice', (m) => m.volumes[1].entries.push({ digest: d('1') }), ['volumes[1].entries[2]']],
     ['blob carried by no volume', (m) => m.volumes[1].entries.pop(), ['blobs[2]']],
+    ['a part carried twice and another by none', (m) => (m.volumes[1].entries[0].part = 0), ['volumes[1].entries[0]', 'blobs[1].parts[1]']],
     ['unknown nested field', (m) => (m.volumes[0].entries[0].extra = 1), ['volumes[0].entries[0].extra']],
   ])('reports %s', (_what, mutate, paths) => {
     expect(problemsOf(mutate).sort()).toEqual([...paths].sort());
