@@ -3,7 +3,7 @@ import { silentProgress } from '@airlock/core';
 import { expectCodeSync } from '@airlock/test-utils';
 import { mergeEntries, parentDirs, type OriginEntry } from './merge-entries.js';
 
-const DIGEST = `sha256:${'c'.repeat(64)}`;
+const DIGEST = `sha256:${'c'.repeat(64)}` as const;
 const file = (path: string, origin = 'tree'): OriginEntry => ({ entry: { digest: DIGEST, mode: 0o644, path, size: 1, type: 'file' }, origin });
 const dir = (path: string, origin = 'tree'): OriginEntry => ({ entry: { mode: 0o755, path, type: 'dir' }, origin });
 
