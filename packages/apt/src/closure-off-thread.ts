@@ -22,7 +22,8 @@ export function computeClosureOffThread(input: ClosureInput): Promise<ClosureOut
       if (outcome) resolve(outcome);
       else reject(error);
     };
-    worker.once('message', (m: { outcome?: ClosureOutcome; error?: TransferredError }) => settle(m.outcome, m.error ? errorFromTransfer(m.error) : undefined));
+    worker.once('message', (m: { outcome?: ClosureOutcome; error?: TransferredError }) =>
+      settle(m.outcome, m.error ? errorFromTransfer(m.error) : new AirlockError('INTERNAL', "the dependency closure's thread answered without a closure; please report this")));
     worker.once('error', (err) => settle(undefined, new AirlockError('INTERNAL', `the dependency closure's thread failed (${err.message}); please report this`)));
     worker.once('exit', (code) => settle(undefined, new AirlockError('INTERNAL', `the dependency closure's thread ended (code ${code}) before it answered; please report this`)));
     worker.postMessage(input);

@@ -5,25 +5,15 @@ import { AirlockError } from './errors.js';
 /** A content digest in OCI form: `sha256:<64 lowercase hex>`. */
 export type Digest = `sha256:${string}`;
 
-const PREFIX = 'sha256:';
-const HEX_LENGTH = 64;
+const DIGEST_RE = /^sha256:[0-9a-f]{64}$/;
+const HEX_RE = /^[0-9a-f]{64}$/;
 
-/** `sha256:<64 lowercase hex>`. Checked by hand: a manifest holds hundreds of thousands, and this is ~5x faster than the regular expression. */
 export function isDigest(value: unknown): value is Digest {
-  return typeof value === 'string' && value.length === PREFIX.length + HEX_LENGTH && value.startsWith(PREFIX) && lowerHexFrom(value, PREFIX.length);
+  return typeof value === 'string' && DIGEST_RE.test(value);
 }
 
 export function isSha256Hex(value: unknown): value is string {
-  return typeof value === 'string' && value.length === HEX_LENGTH && lowerHexFrom(value, 0);
-}
-
-function lowerHexFrom(s: string, start: number): boolean {
-  for (let i = start; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    // 0-9 or a-f
-    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
-  }
-  return true;
+  return typeof value === 'string' && HEX_RE.test(value);
 }
 
 export function parseDigest(value: string): Digest {

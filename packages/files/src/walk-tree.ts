@@ -80,24 +80,26 @@ async function walkDir(abs: string, rel: string, walk: Walk): Promise<void> {
  * only a listing with that character in it is read again as bytes, to tell a bad name from a good
  * one that contains U+FFFD itself.
  */
-function listDir(abs: string, warn: (message: string) => void): Dirent[] {
-  const entries = readdirSync(abs, { withFileTypes: true });
+function listDir(abs: string, warn: (message: string) => void): ListedEntry[] {
+  const entries: ListedEntry[] = readdirSync(abs, { withFileTypes: true });
   if (entries.some((e) => e.name.includes(REPLACEMENT))) return listDirAsBytes(abs, warn);
   return entries.sort((a, b) => comparePaths(a.name, b.name));
 }
 
+/** What the walk reads of a listed entry: its (decoded) name and type. */
+type ListedEntry = Pick<Dirent, 'name' | 'isFile' | 'isSymbolicLink'>;
+
 const REPLACEMENT = '\uFFFD';
 
-function listDirAsBytes(abs: string, warn: (message: string) => void): Dirent[] {
-  const listed: Dirent[] = [];
+function listDirAsBytes(abs: string, warn: (message: string) => void): ListedEntry[] {
+  const listed: ListedEntry[] = [];
   for (const entry of readdirSync(abs, { withFileTypes: true, encoding: 'buffer' })) {
     const name = entry.name.toString('utf8');
     if (!Buffer.from(name, 'utf8').equals(entry.name)) {
       warn(`skipping ${join(abs, entry.name.toString('latin1'))}: its name is not valid UTF-8`);
       continue;
     }
-    // Same type, decoded name: the caller reads only `name` and the type checks.
-    listed.push(Object.assign(entry, { name }) as unknown as Dirent);
+    listed.push({ name, isFile: () => entry.isFile(), isSymbolicLink: () => entry.isSymbolicLink() });
   }
   return listed.sort((a, b) => comparePaths(a.name, b.name));
 }
