@@ -1,16 +1,9 @@
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { AirlockError, asAirlockError } from '@airlock/core';
+import { AheadCursor, type AheadFile, type AheadList } from './read-ahead-list.js';
 import { writeTarHeader } from './tar-header.js';
 import { TAR_BLOCK, tarPadding } from './tar-layout.js';
-
-export interface AheadFile {
-  path: string;
-  offset: number;
-  length: number;
-  /** The tar entry the file's bytes go into. */
-  name: string;
-}
 
 export interface AheadFill {
   length: number;
@@ -27,7 +20,7 @@ export interface AheadFill {
  * happens beside the packing, not in front of it.
  */
 export class ReadAheadJob {
-  private index = 0;
+  private readonly files: AheadCursor;
   private stage: 'header' | 'data' | 'padding' = 'header';
   /** Bytes of the current stage already laid out. */
   private done = 0;
@@ -35,7 +28,9 @@ export class ReadAheadJob {
   private hash: Hash | undefined;
   private readonly header = Buffer.alloc(TAR_BLOCK);
 
-  constructor(private readonly files: AheadFile[]) {}
+  constructor(list: AheadList) {
+    this.files = new AheadCursor(list);
+  }
 
   /**
    * Fills `out` from its start. A file that cannot be read in full ends the job: `error` comes
@@ -45,11 +40,11 @@ export class ReadAheadJob {
     const digests: string[] = [];
     let length = 0;
     try {
-      while (length < out.length && this.index < this.files.length) length += this.step(out, length, digests);
+      while (length < out.length && !this.files.done) length += this.step(out, length, digests);
     } catch (error) {
       return { length, finished: true, digests, error };
     }
-    return { length, finished: this.index >= this.files.length, digests };
+    return { length, finished: this.files.done, digests };
   }
 
   close(): void {
@@ -59,7 +54,7 @@ export class ReadAheadJob {
 
   /** Lays out what fits of the current stage at `at`; returns the bytes laid out. */
   private step(out: Buffer, at: number, digests: string[]): number {
-    const file = this.files[this.index] as AheadFile;
+    const file = this.files.current();
     const room = out.length - at;
     if (this.stage === 'header') {
       if (this.done === 0) writeTarHeader(this.header, 0, file.name, file.length);
@@ -82,7 +77,7 @@ export class ReadAheadJob {
     const n = Math.min(padding - this.done, room);
     out.fill(0, at, at + n);
     this.advance(n, padding, 'header');
-    if (this.done === 0) this.index++;
+    if (this.done === 0) this.files.next();
     return n;
   }
 
@@ -104,7 +99,7 @@ export class ReadAheadJob {
       throw asAirlockError(err, 'IO_ERROR', `cannot read ${file.path}`);
     }
     if (n === 0) {
-      throw new AirlockError('SIZE_MISMATCH', `${file.path} gave only ${this.done} of the ${file.length} bytes planned; it changed since the export was planned, run the export again`, { details: { index: this.index } });
+      throw new AirlockError('SIZE_MISMATCH', `${file.path} gave only ${this.done} of the ${file.length} bytes planned; it changed since the export was planned, run the export again`, { details: { index: this.files.at } });
     }
     this.hash.update(out.subarray(at, at + n));
     return n;

@@ -1,5 +1,5 @@
 import { AirlockError, SharedWorker, errorFromTransfer, workerScript, type JobMessage, type TransferredError, type WorkerJob } from '@airlock/core';
-import type { AheadFile } from './read-ahead-job.js';
+import type { AheadList } from './read-ahead-list.js';
 
 /** Files up to this size are read ahead; larger ones are read in place (few calls per byte). */
 export const READ_AHEAD_MAX_BYTES = 256 << 10;
@@ -27,9 +27,9 @@ export class ReadAhead {
   private failure: AirlockError | undefined;
   private wake: (() => void) | undefined;
 
-  constructor(files: AheadFile[]) {
+  constructor(list: AheadList) {
     this.job = reader.open((m) => this.onMessage(m), (err) => this.fail(err));
-    this.job.post({ type: 'ahead', files, buffers: BUFFERS, chunk: CHUNK });
+    this.job.post({ type: 'ahead', list, buffers: BUFFERS, chunk: CHUNK });
   }
 
   /** The next `bytes` bytes of the entries; a file that could not be read fails here, with its own error. */

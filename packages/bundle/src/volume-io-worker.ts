@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { AirlockError, errorForTransfer, type JobMessage } from '@airlock/core';
-import { ReadAheadJob, type AheadFile } from './read-ahead-job.js';
+import { ReadAheadJob } from './read-ahead-job.js';
+import type { AheadList } from './read-ahead-list.js';
 import { VolumeReadJob, type VolumeReadSpec } from './volume-read-job.js';
 import { VolumeWriteJob, type VolumeWriteSpec } from './volume-write-job.js';
 
@@ -55,7 +56,7 @@ function handle(m: JobMessage): void {
       return;
     }
     case 'ahead': {
-      runs.set(m.job, { kind: 'ahead', job: new ReadAheadJob(m.files as AheadFile[]), free: [], allocated: 0, max: m.buffers as number, chunk: m.chunk as number });
+      runs.set(m.job, { kind: 'ahead', job: new ReadAheadJob(m.list as AheadList), free: [], allocated: 0, max: m.buffers as number, chunk: m.chunk as number });
       pump(m.job);
       return;
     }

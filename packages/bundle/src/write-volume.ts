@@ -10,7 +10,7 @@ import type { BlobPart, Compression } from './manifest-types.js';
 import { blobEntryName, volumeFileName } from './names.js';
 import type { PlannedEntry } from './plan-volumes.js';
 import { READ_AHEAD_MAX_BYTES, READ_AHEAD_MIN_FILES, ReadAhead } from './read-ahead.js';
-import type { AheadFile } from './read-ahead-job.js';
+import { encodeAheadList, type AheadSource } from './read-ahead-list.js';
 import { tarEntryBytes } from './tar-layout.js';
 import { TarPacker } from './tar-packer.js';
 import { OFF_THREAD_MIN_BYTES, openVolumeSink } from './volume-io.js';
@@ -131,15 +131,15 @@ interface Ahead {
 /** Small files are read on a thread of their own, in plan order, when there are enough of them. */
 function readAheadFor(o: WriteVolumeOptions): Ahead | undefined {
   const small = new Set<PlannedEntry>();
-  const files: AheadFile[] = [];
+  const files: AheadSource[] = [];
   for (const e of o.entries) {
     const path = e.size <= READ_AHEAD_MAX_BYTES ? o.pathOf?.(e.digest) : undefined;
     if (path === undefined) continue;
     small.add(e);
-    files.push({ path, offset: e.part?.offset ?? 0, length: e.size, name: blobEntryName(e.digest, e.part?.index) });
+    files.push({ path, digest: e.digest, offset: e.part?.offset ?? 0, length: e.size, ...(e.part ? { part: e.part.index } : {}) });
   }
   if (files.length < READ_AHEAD_MIN_FILES) return undefined;
-  return { reader: new ReadAhead(files), has: (e) => small.has(e) };
+  return { reader: new ReadAhead(encodeAheadList(files)), has: (e) => small.has(e) };
 }
 
 /** A part's digest is recorded (the manifest will list it); a whole blob must be what was planned. */
