@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { digestHex, type Artifact, type Digest } from '@airlock/core';
 import { volumeFileName, volumeTarBytes, zstdSampleRatio, zstdVolumeBound, type Compression, type PlannedVolume } from '@airlock/bundle';
 
@@ -23,7 +23,8 @@ const TAR_BLOCK = 512;
 /** How well ustar headers and padding of large entries compress; measured around 0.1. */
 const HEADER_RATIO = 0.15;
 
-type LocalPath = (artifact: Artifact) => Promise<string | undefined>;
+/** A path at once where it is known, a promise where it must be looked for. */
+type LocalPath = (artifact: Artifact) => string | undefined | Promise<string | undefined>;
 
 /** Each planned volume's size: exact for plain tar, sampled for zstd, and its upper bound. */
 export async function estimateVolumes(
@@ -65,7 +66,8 @@ async function sampleVolume(volume: PlannedVolume, blobs: Map<Digest, Artifact>,
   let covered = 0;
   for (const entry of volume.entries) {
     const artifact = blobs.get(entry.digest);
-    const path = artifact ? await localPath(artifact) : undefined;
+    const found = artifact ? localPath(artifact) : undefined;
+    const path = typeof found === 'object' ? await found : found;
     if (path === undefined) {
       estimate += entry.size;
       covered += entry.size;
@@ -75,13 +77,13 @@ async function sampleVolume(volume: PlannedVolume, blobs: Map<Digest, Artifact>,
   const largeBytes = large.reduce((n, p) => n + p.entry.size, 0);
   if (small.length > 0) {
     const step = Math.max(1, Math.ceil(smallBytes / (SAMPLE_BUDGET / 2)));
-    const sample = await readSmall(small.filter((_, i) => i % step === 0));
+    const sample = readSmall(small.filter((_, i) => i % step === 0));
     estimate += smallBytes * ratio(sample);
     covered += smallBytes;
   }
   if (large.length > 0) {
     const share = Math.min(1, SAMPLE_BUDGET / 2 / largeBytes);
-    estimate += largeBytes * ratio(await readLarge(large, share));
+    estimate += largeBytes * ratio(readLarge(large, share));
     covered += largeBytes;
   }
   return { estimate, covered, local: smallBytes + largeBytes };
@@ -96,37 +98,37 @@ function ratio(sample: Buffer): number {
 }
 
 /** A header-like block (entry name, size) before each small blob, and its padding after. */
-async function readSmall(pieces: Piece[]): Promise<Buffer> {
+function readSmall(pieces: Piece[]): Buffer {
   const parts: Buffer[] = [];
   for (const { path, entry } of pieces) {
     const header = Buffer.alloc(TAR_BLOCK);
     header.write(`blobs/sha256/${digestHex(entry.digest)}`, 0, 'ascii');
     header.write(entry.size.toString(8).padStart(11, '0'), 124, 'ascii');
-    parts.push(header, await readRange(path, entry.part?.offset ?? 0, entry.size), Buffer.alloc(tarSpan(entry.size) - TAR_BLOCK - entry.size));
+    parts.push(header, readRange(path, entry.part?.offset ?? 0, entry.size), Buffer.alloc(tarSpan(entry.size) - TAR_BLOCK - entry.size));
   }
   return Buffer.concat(parts);
 }
 
-async function readLarge(pieces: Piece[], share: number): Promise<Buffer> {
+function readLarge(pieces: Piece[], share: number): Buffer {
   const parts: Buffer[] = [];
   for (const { path, entry } of pieces) {
     const chunks = Math.max(1, Math.round((entry.size * share) / CHUNK));
     const stride = entry.size / chunks;
     for (let i = 0; i < chunks; i++) {
       const offset = Math.min(entry.size - CHUNK, Math.floor(i * stride));
-      parts.push(await readRange(path, (entry.part?.offset ?? 0) + Math.max(0, offset), Math.min(CHUNK, entry.size)));
+      parts.push(readRange(path, (entry.part?.offset ?? 0) + Math.max(0, offset), Math.min(CHUNK, entry.size)));
     }
   }
   return Buffer.concat(parts);
 }
 
-async function readRange(path: string, offset: number, length: number): Promise<Buffer> {
-  const handle = await open(path, 'r');
+/** Synchronous: a sample is a few hundred page-cache reads, each cheaper than a thread-pool round trip. */
+function readRange(path: string, offset: number, length: number): Buffer {
+  const fd = openSync(path, 'r');
   try {
     const buffer = Buffer.alloc(length);
-    const { bytesRead } = await handle.read(buffer, 0, length, offset);
-    return buffer.subarray(0, bytesRead);
+    return buffer.subarray(0, readSync(fd, buffer, 0, length, offset));
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }

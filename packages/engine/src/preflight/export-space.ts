@@ -8,9 +8,15 @@ import type { SpaceNeed } from './space-check.js';
 const BUNDLE_FILES_PER_BLOB = 320;
 const BUNDLE_FILES_BASE = 64 * 1024;
 
-/** Where a carried blob is on disk already: its file, or its copy in the export cache. */
-export async function localBlobPath(cache: string, artifact: Artifact): Promise<string | undefined> {
-  if (artifact.source.kind === 'file') return artifact.source.path;
+/**
+ * Where a carried blob is on disk already: its file (known at once, so 100,000s of local files
+ * cost no promise each), or its copy in the export cache.
+ */
+export function localBlobPath(cache: string, artifact: Artifact): string | undefined | Promise<string | undefined> {
+  return artifact.source.kind === 'file' ? artifact.source.path : cachedBlobPath(cache, artifact);
+}
+
+async function cachedBlobPath(cache: string, artifact: Artifact): Promise<string | undefined> {
   const cached = join(cache, 'blobs', digestHex(artifact.digest));
   try {
     return (await stat(cached)).size === artifact.size ? cached : undefined;
@@ -34,7 +40,10 @@ export async function exportSpaceNeeds(o: { outDir?: string; cache: string; id: 
     needs.push({ where: 'bundle directory', path: o.outDir, bytes: Math.max(Math.min(volumes, volumes - replaced + largest), 0) + files });
   }
   let downloads = 0;
-  for (const artifact of o.carried) if ((await localBlobPath(o.cache, artifact)) === undefined) downloads += artifact.size;
+  for (const artifact of o.carried) {
+    const path = localBlobPath(o.cache, artifact);
+    if ((typeof path === 'object' ? await path : path) === undefined) downloads += artifact.size;
+  }
   needs.push({ where: 'cache', path: o.cache, bytes: downloads });
   return needs;
 }
