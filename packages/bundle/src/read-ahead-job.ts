@@ -2,13 +2,17 @@ import { createHash, type Hash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { AirlockError, asAirlockError } from '@airlock/core';
 import { AheadCursor, type AheadFile, type AheadList } from './read-ahead-list.js';
+import { changedWhilePacked, stampHolds } from './stamp-check.js';
 import { writeTarHeader } from './tar-header.js';
 import { TAR_BLOCK, tarPadding } from './tar-layout.js';
+
+/** In place of a digest: the file kept its settled stamp while read, and was not hashed. */
+export const BY_STAMP = '';
 
 export interface AheadFill {
   length: number;
   finished: boolean;
-  /** Hex sha256 of each file whose last byte went into this fill, in order. */
+  /** Hex sha256 (or BY_STAMP) of each file whose last byte went into this fill, in order. */
   digests: string[];
   error?: unknown;
 }
@@ -26,6 +30,8 @@ export class ReadAheadJob {
   private done = 0;
   private fd: number | undefined;
   private hash: Hash | undefined;
+  /** The open file kept its settled stamp: its bytes are not hashed, the stamp is checked again after. */
+  private byStamp = false;
   private readonly header = Buffer.alloc(TAR_BLOCK);
 
   constructor(list: AheadList) {
@@ -50,6 +56,7 @@ export class ReadAheadJob {
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+    this.byStamp = false;
   }
 
   /** Lays out what fits of the current stage at `at`; returns the bytes laid out. */
@@ -66,8 +73,7 @@ export class ReadAheadJob {
     if (this.stage === 'data') {
       const n = this.readData(file, out, at, Math.min(file.length - this.done, room));
       if (this.done + n === file.length) {
-        digests.push((this.hash as Hash).digest('hex'));
-        this.hash = undefined;
+        digests.push(this.fileDigest(file));
         this.close();
       }
       this.advance(n, file.length, 'padding');
@@ -88,10 +94,26 @@ export class ReadAheadJob {
     this.done = 0;
   }
 
+  /**
+   * Hex sha256 of the file just read, or BY_STAMP for a file packed by its settled stamp once the
+   * stamp is seen to have held to the end (the bytes were those this run hashed before).
+   */
+  private fileDigest(file: AheadFile): string {
+    const hash = this.hash;
+    this.hash = undefined;
+    if (!this.byStamp) return (hash ?? createHash('sha256')).digest('hex');
+    this.byStamp = false;
+    if (!stampHolds(this.fd as number, file.settled as NonNullable<AheadFile['settled']>)) throw changedWhilePacked(file.path);
+    return BY_STAMP;
+  }
+
   private readData(file: AheadFile, out: Buffer, at: number, want: number): number {
-    this.hash ??= createHash('sha256');
     if (want === 0) return 0;
-    this.fd ??= this.open(file);
+    if (this.fd === undefined) {
+      this.fd = this.open(file);
+      this.byStamp = file.settled !== undefined && stampHolds(this.fd, file.settled);
+      if (!this.byStamp) this.hash = createHash('sha256');
+    }
     let n: number;
     try {
       n = readSync(this.fd, out, at, want, file.offset + this.done);
@@ -101,7 +123,7 @@ export class ReadAheadJob {
     if (n === 0) {
       throw new AirlockError('SIZE_MISMATCH', `${file.path} gave only ${this.done} of the ${file.length} bytes planned; it changed since the export was planned, run the export again`, { details: { index: this.files.at } });
     }
-    this.hash.update(out.subarray(at, at + n));
+    this.hash?.update(out.subarray(at, at + n));
     return n;
   }
 

@@ -12,19 +12,19 @@ function walk(cursor: AheadCursor): Array<ReturnType<AheadCursor['current']>> {
   return seen;
 }
 
-describe('the read-ahead file list handed to the worker as three flat values', () => {
-  it('gives back every file in order: path, offset, length and its entry name, parts included', () => {
+describe('the read-ahead file list handed to the worker as flat values', () => {
+  it('gives back every file in order: path, offset, length, entry name and settled stamp, parts included', () => {
     const sources: AheadSource[] = [
       { path: '/tree/a', digest: digest(1), offset: 0, length: 10 },
       { path: '/tree/ünïcode name with spaces', digest: digest(2), offset: 0, length: 0 },
       { path: '/tree/big', digest: digest(3), offset: 1 << 20, length: 4096, part: 2 },
       { path: '/tree/big', digest: digest(3), offset: 0, length: 1, part: 0 },
-      { path: '/a/b/c/d', digest: digest(4), offset: 0, length: 256 << 10 },
+      { path: '/a/b/c/d', digest: digest(4), offset: 0, length: 256 << 10, settled: { size: 256 << 10, mtimeMs: 1_700_000_000_123.456, ctimeMs: 1_700_000_001_000.5, ino: 2 ** 40 + 7 } },
     ];
     const list = encodeAheadList(sources);
     expect(list.count).toBe(sources.length);
     expect(walk(new AheadCursor(list))).toEqual(
-      sources.map((s) => ({ path: s.path, offset: s.offset, length: s.length, name: blobEntryName(s.digest, s.part) })),
+      sources.map((s) => ({ path: s.path, offset: s.offset, length: s.length, name: blobEntryName(s.digest, s.part), ...(s.settled ? { settled: s.settled } : {}) })),
     );
   });
 

@@ -1,4 +1,4 @@
-import { AirlockError, digestHex, type Digest } from '@airlock/core';
+import { AirlockError, digestHex, type Digest, type SettledStamp } from '@airlock/core';
 import { blobEntryName } from './names.js';
 
 /** One file the read-ahead lays out as a tar entry: `length` bytes of `path` from `offset`. */
@@ -8,13 +8,15 @@ export interface AheadFile {
   length: number;
   /** The tar entry the file's bytes go into. */
   name: string;
+  /** Check this stamp instead of hashing the file (see @airlock/core settled-stamp.ts). */
+  settled?: SettledStamp;
 }
 
 /**
  * The files of a read-ahead in three flat values instead of 100,000s of objects, so handing them
  * to the worker thread copies a few strings (no object graph to clone, nothing per file left on
  * either heap): paths joined by NUL (which no path holds), digests' hex back to back, and
- * offset, length and part index (-1 for a whole blob) per file.
+ * per file its offset, length, part index (-1 for a whole blob) and settled stamp (NaN for none).
  */
 export interface AheadList {
   count: number;
@@ -25,6 +27,8 @@ export interface AheadList {
 
 const HEX_LENGTH = 64;
 const WHOLE = -1;
+/** offset, length, part, then the settled stamp's size, mtimeMs, ctimeMs and ino. */
+const SPAN = 7;
 
 export interface AheadSource {
   path: string;
@@ -32,15 +36,15 @@ export interface AheadSource {
   offset: number;
   length: number;
   part?: number;
+  settled?: SettledStamp;
 }
 
 export function encodeAheadList(files: AheadSource[]): AheadList {
-  const spans = new Float64Array(files.length * 3);
+  const spans = new Float64Array(files.length * SPAN);
   files.forEach((f, i) => {
     if (f.path.includes('\0')) throw new AirlockError('INTERNAL', `a path with a NUL byte cannot be read: ${JSON.stringify(f.path)}`);
-    spans[i * 3] = f.offset;
-    spans[i * 3 + 1] = f.length;
-    spans[i * 3 + 2] = f.part ?? WHOLE;
+    const s = f.settled;
+    spans.set([f.offset, f.length, f.part ?? WHOLE, s?.size ?? NaN, s?.mtimeMs ?? NaN, s?.ctimeMs ?? NaN, s?.ino ?? NaN], i * SPAN);
   });
   return { count: files.length, paths: files.map((f) => f.path).join('\0'), hex: files.map((f) => digestHex(f.digest)).join(''), spans };
 }
@@ -69,10 +73,14 @@ export class AheadCursor {
     const end = list.paths.indexOf('\0', this.pathAt);
     const path = list.paths.slice(this.pathAt, end < 0 ? undefined : end);
     const hex = list.hex.slice(index * HEX_LENGTH, (index + 1) * HEX_LENGTH);
-    const part = list.spans[index * 3 + 2] as number;
+    const at = index * SPAN;
+    const span = (i: number): number => list.spans[at + i] as number;
+    const part = span(2);
     const name = blobEntryName(`sha256:${hex}`, part === WHOLE ? undefined : part);
-    this.file = { path, offset: list.spans[index * 3] as number, length: list.spans[index * 3 + 1] as number, name };
-    return this.file;
+    const file: AheadFile = { path, offset: span(0), length: span(1), name };
+    if (!Number.isNaN(span(3))) file.settled = { size: span(3), mtimeMs: span(4), ctimeMs: span(5), ino: span(6) };
+    this.file = file;
+    return file;
   }
 
   next(): void {

@@ -14,8 +14,8 @@ const reader = new SharedWorker(workerScript(import.meta.url, 'volume-io-worker'
 /**
  * Many small files, laid out as tar entries and hashed on a worker thread ahead of the packer, in
  * the order given. `take` hands out the next bytes of those entries as pieces, each valid until
- * its consumer returns; `nextDigest` the sha256 of the next file whose bytes were taken. Buffers
- * go back to the reader as they are used up.
+ * its consumer returns; `nextDigest` the sha256 of the next file whose bytes were taken (or
+ * BY_STAMP, see read-ahead-job.ts). Buffers go back to the reader as they are used up.
  */
 export class ReadAhead {
   private readonly job: WorkerJob;

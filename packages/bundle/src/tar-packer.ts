@@ -1,11 +1,12 @@
 import type { Hash } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { AirlockError, asAirlockError } from '@airlock/core';
+import { AirlockError, asAirlockError, type SettledStamp } from '@airlock/core';
 import { encodeTarHeader, writeTarHeader } from './tar-header.js';
 import { TAR_BLOCK, TAR_END_OF_ARCHIVE, tarPadding } from './tar-layout.js';
 import { looksIncompressible, RAW_MIN_BYTES, RAW_SAMPLE_BYTES } from './raw-zstd.js';
 import type { ReadAhead } from './read-ahead.js';
+import { changedWhilePacked, stampHolds } from './stamp-check.js';
 import type { VolumeSink } from './volume-io.js';
 
 const ZEROS = Buffer.alloc(64 * 1024);
@@ -62,8 +63,12 @@ export class TarPacker {
     }
   }
 
-  /** `length` bytes of the file at `path` from `offset`, hashed as read. */
-  async file(path: string, offset: number, length: number, hash: Hash, name: string): Promise<void> {
+  /**
+   * `length` bytes of the file at `path` from `offset`, hashed as read; or, when the open file
+   * still has the `settled` stamp it was hashed under, not hashed and the stamp checked again once
+   * read. Returns whether the stamp vouched for the bytes (then `hash` saw none of them).
+   */
+  async file(path: string, offset: number, length: number, hash: Hash, name: string, settled?: SettledStamp): Promise<boolean> {
     let fd: number;
     try {
       fd = openSync(path, 'r');
@@ -71,6 +76,7 @@ export class TarPacker {
       throw asAirlockError(err, 'SOURCE_NOT_FOUND', `cannot read the source of ${name} (${path})`);
     }
     try {
+      const byStamp = settled !== undefined && stampHolds(fd, settled);
       const raw = this.storeRaw && length >= RAW_MIN_BYTES && this.sampleIsIncompressible(fd, offset, path, name);
       // A raw section starts and ends at buffer boundaries: the sink is told per buffer.
       if (raw) await this.switchTo(true);
@@ -84,12 +90,14 @@ export class TarPacker {
           throw asAirlockError(err, 'IO_ERROR', `cannot read the source of ${name} (${path})`);
         }
         if (n === 0) throw sizeMismatch(name, length, `only ${done} of`);
-        hash.update(buffer.subarray(this.fill, this.fill + n));
+        if (!byStamp) hash.update(buffer.subarray(this.fill, this.fill + n));
         this.fill += n;
         done += n;
         this.onProgress?.(n);
       }
       if (raw) await this.switchTo(false);
+      if (byStamp && !stampHolds(fd, settled)) throw changedWhilePacked(`the source of ${name} (${path})`);
+      return byStamp;
     } finally {
       closeSync(fd);
     }

@@ -4,12 +4,13 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import {
-  AirlockError, asAirlockError, commitPlaced, digestsEqual, ensureDir, failpoint, tempPathFor, type Digest,
+  AirlockError, asAirlockError, commitPlaced, digestsEqual, ensureDir, failpoint, tempPathFor, type Digest, type SettledStamp,
 } from '@airlock/core';
 import type { BlobPart, Compression } from './manifest-types.js';
 import { blobEntryName, volumeFileName } from './names.js';
 import type { PlannedEntry } from './plan-volumes.js';
 import { READ_AHEAD_MAX_BYTES, READ_AHEAD_MIN_FILES, ReadAhead } from './read-ahead.js';
+import { BY_STAMP } from './read-ahead-job.js';
 import { encodeAheadList, type AheadSource } from './read-ahead-list.js';
 import { tarEntryBytes } from './tar-layout.js';
 import { TarPacker } from './tar-packer.js';
@@ -37,6 +38,8 @@ export interface WriteVolumeOptions {
   open(digest: Digest, offset: number, length: number): Promise<Readable>;
   /** A local file holding the blob, read straight into the volume's buffers; else `open` is used. */
   pathOf?(digest: Digest): string | undefined;
+  /** The stamp `pathOf`'s file had when this run hashed it, if settled: checked instead of hashing it again. */
+  settledOf?(digest: Digest): SettledStamp | undefined;
   expectedDigest(digest: Digest): Digest;
   onProgress?(bytes: number): void;
   /** Compress, hash and write on the worker thread; by default for volumes of OFF_THREAD_MIN_BYTES or more. */
@@ -110,7 +113,10 @@ async function packAheadRun(o: WriteVolumeOptions, packer: TarPacker, ahead: Ahe
     data += e.size;
   }
   await packer.entriesAhead(ahead.reader, bytes, data);
-  for (let i = start; i < end; i++) checkPacked(o, o.entries[i] as PlannedEntry, `sha256:${ahead.reader.nextDigest()}`, parts);
+  for (let i = start; i < end; i++) {
+    const hex = ahead.reader.nextDigest();
+    if (hex !== BY_STAMP) checkPacked(o, o.entries[i] as PlannedEntry, `sha256:${hex}`, parts);
+  }
   return end;
 }
 
@@ -118,8 +124,11 @@ async function packOne(o: WriteVolumeOptions, packer: TarPacker, index: number, 
   const planned = o.entries[index] as PlannedEntry;
   const name = blobEntryName(planned.digest, planned.part?.index);
   const hash = createHash('sha256');
-  await packer.entry(name, planned.size, () => packSource(o, packer, planned, name, hash));
-  checkPacked(o, planned, `sha256:${hash.digest('hex')}`, parts);
+  let byStamp = false;
+  await packer.entry(name, planned.size, async () => {
+    byStamp = await packSource(o, packer, planned, name, hash);
+  });
+  if (!byStamp) checkPacked(o, planned, `sha256:${hash.digest('hex')}`, parts);
   return index + 1;
 }
 
@@ -136,7 +145,8 @@ function readAheadFor(o: WriteVolumeOptions): Ahead | undefined {
     const path = e.size <= READ_AHEAD_MAX_BYTES ? o.pathOf?.(e.digest) : undefined;
     if (path === undefined) continue;
     small.add(e);
-    files.push({ path, digest: e.digest, offset: e.part?.offset ?? 0, length: e.size, ...(e.part ? { part: e.part.index } : {}) });
+    const settled = e.part ? undefined : o.settledOf?.(e.digest);
+    files.push({ path, digest: e.digest, offset: e.part?.offset ?? 0, length: e.size, ...(e.part ? { part: e.part.index } : {}), ...(settled ? { settled } : {}) });
   }
   if (files.length < READ_AHEAD_MIN_FILES) return undefined;
   return { reader: new ReadAhead(encodeAheadList(files)), has: (e) => small.has(e) };
@@ -151,14 +161,15 @@ function checkPacked(o: WriteVolumeOptions, planned: PlannedEntry, digest: Diges
   }
 }
 
-/** The bytes of one entry, hashed on the way, refusing a source of the wrong length. */
-async function packSource(o: WriteVolumeOptions, packer: TarPacker, planned: PlannedEntry, name: string, hash: Hash): Promise<void> {
+/**
+ * The bytes of one entry, hashed on the way (a part always: the manifest lists its digest),
+ * refusing a source of the wrong length. Returns whether a settled stamp vouched for them instead.
+ */
+async function packSource(o: WriteVolumeOptions, packer: TarPacker, planned: PlannedEntry, name: string, hash: Hash): Promise<boolean> {
   const offset = planned.part?.offset ?? 0;
   const path = o.pathOf?.(planned.digest);
-  if (path !== undefined) {
-    await packer.file(path, offset, planned.size, hash, name);
-    return;
-  }
+  if (path !== undefined) return packer.file(path, offset, planned.size, hash, name, planned.part ? undefined : o.settledOf?.(planned.digest));
   const stream = await o.open(planned.digest, offset, planned.size);
   await packer.stream(stream, planned.size, hash, name);
+  return false;
 }

@@ -1,10 +1,15 @@
 import type { Readable } from 'node:stream';
 import type { Digest } from './digest.js';
 import type { Progress } from './progress.js';
+import type { SettledStamp } from './settled-stamp.js';
 
-/** Where the exporter can read an artifact's bytes. They are verified against digest and size when packed. */
+/**
+ * Where the exporter can read an artifact's bytes. They are verified against digest and size when
+ * packed: hashed again, or, for a file this run hashed and found `settled`, checked to still have
+ * that stamp before and after it is read.
+ */
 export type BlobSource =
-  | { kind: 'file'; path: string }
+  | { kind: 'file'; path: string; settled?: SettledStamp }
   | { kind: 'url'; urls: string[]; headers?: Record<string, string> }
   /**
    * For upstreams that need more than a plain GET (registry bearer tokens that expire): the

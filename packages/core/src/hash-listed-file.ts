@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { Digest } from './digest.js';
 import { AirlockError } from './errors.js';
+import { settledStamp, type SettledStamp } from './settled-stamp.js';
 
 /** What identifies a file's content without reading it: same size, mtime and inode, same bytes. */
 export interface FileStamp {
@@ -28,6 +29,8 @@ export interface ListedHash {
   stamp: FileStamp & { mode: number };
   digest?: Digest;
   size: number;
+  /** Present when the digest was computed now, from the whole file, and the file had been still (see settled-stamp.ts). */
+  settled?: SettledStamp;
 }
 
 const CHUNK = 1 << 20;
@@ -44,6 +47,7 @@ export function hashListedFileSync(file: ListedFile): ListedHash {
   const fd = openListed(file);
   try {
     const info = fstatSync(fd);
+    const statAt = Date.now();
     if (!info.isFile()) throw changed(file.path, 'it is no longer a regular file');
     const stamp = { size: info.size, mtimeMs: info.mtimeMs, ino: info.ino, mode: info.mode };
     if (file.known && sameStamp(file.known, stamp)) return { stamp, size: stamp.size };
@@ -54,7 +58,9 @@ export function hashListedFileSync(file: ListedFile): ListedHash {
       n = readSync(fd, buffer, 0, Math.min(CHUNK, stamp.size - size), null);
       hash.update(buffer.subarray(0, n));
     }
-    return { stamp, digest: `sha256:${hash.digest('hex')}`, size };
+    const digest: Digest = `sha256:${hash.digest('hex')}`;
+    const settled = size === stamp.size ? settledStamp(info, statAt) : undefined;
+    return settled ? { stamp, digest, size, settled } : { stamp, digest, size };
   } finally {
     closeSync(fd);
   }

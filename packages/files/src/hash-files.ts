@@ -1,4 +1,4 @@
-import { AirlockError, asAirlockError, ListedFileHasher, type Digest, type ListedOutcome, type Progress } from '@airlock/core';
+import { AirlockError, asAirlockError, ListedFileHasher, type Digest, type ListedOutcome, type Progress, type SettledStamp } from '@airlock/core';
 import type { DigestCache } from './digest-cache.js';
 import type { FoundFile } from './walk-tree.js';
 
@@ -9,6 +9,8 @@ export interface HashedFile {
   size: number;
   /** Permission bits, as the file had them when it was opened. */
   mode: number;
+  /** The file was read now and had been still: packing checks this stamp instead of hashing it again. */
+  settled?: SettledStamp;
 }
 
 /**
@@ -61,6 +63,8 @@ export class FileHashing {
       // A file that changed while it was read is not cached; packing re-verifies it anyway.
       this.cache.remember(identity, digest);
     }
-    return { file, digest, size: outcome.size, mode: outcome.stamp.mode & 0o7777 };
+    const hashed: HashedFile = { file, digest, size: outcome.size, mode: outcome.stamp.mode & 0o7777 };
+    if (outcome.settled) hashed.settled = outcome.settled;
+    return hashed;
   }
 }

@@ -40,7 +40,8 @@ async function collect(spec: FilesSpec, ctx: ExportContext, cache: DigestCache):
       if (found.kind === 'file') {
         const h = hashed[next++] as HashedFile;
         items.push({ entry: { digest: h.digest, mode: h.mode, path: found.path, size: h.size, type: 'file' }, origin: group.origin });
-        artifacts.push({ digest: h.digest, size: h.size, source: { kind: 'file', path: found.abs }, label: `${spec.name}/${found.path}` });
+        const source: Artifact['source'] = h.settled ? { kind: 'file', path: found.abs, settled: h.settled } : { kind: 'file', path: found.abs };
+        artifacts.push({ digest: h.digest, size: h.size, source, label: `${spec.name}/${found.path}` });
       } else if (found.kind === 'dir') {
         items.push({ entry: { mode: found.mode, path: found.path, type: 'dir' }, origin: group.origin });
       } else {

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { AirlockError, digestHex, type Artifact, type Digest, type Fetcher, type Progress } from '@airlock/core';
+import { AirlockError, digestHex, type Artifact, type Digest, type Fetcher, type Progress, type SettledStamp } from '@airlock/core';
 import { mapConcurrent } from '@airlock/fetch';
 
 /**
@@ -10,6 +10,7 @@ import { mapConcurrent } from '@airlock/fetch';
  */
 export class BlobReader {
   private readonly paths = new Map<Digest, string>();
+  private readonly settled = new Map<Digest, SettledStamp>();
 
   constructor(
     private readonly blobs: Map<Digest, Artifact>,
@@ -18,7 +19,11 @@ export class BlobReader {
 
   async materialize(carried: Artifact[], fetcher: Fetcher, progress: Progress): Promise<void> {
     const remote = carried.filter((a) => a.source.kind !== 'file');
-    for (const artifact of carried) if (artifact.source.kind === 'file') this.paths.set(artifact.digest, artifact.source.path);
+    for (const { digest, source } of carried) {
+      if (source.kind !== 'file') continue;
+      this.paths.set(digest, source.path);
+      if (source.settled) this.settled.set(digest, source.settled);
+    }
     if (remote.length === 0) return;
     const task = progress.task('downloading', remote.reduce((n, a) => n + a.size, 0), 'bytes');
     await mapConcurrent(remote, 4, async (artifact) => {
@@ -42,6 +47,11 @@ export class BlobReader {
   /** The local file holding a blob (for the volume writer to read directly). */
   pathOf(digest: Digest): string | undefined {
     return this.paths.get(digest);
+  }
+
+  /** The stamp a local file had when this run hashed it, if it had been still (see @airlock/core settled-stamp.ts). */
+  settledOf(digest: Digest): SettledStamp | undefined {
+    return this.settled.get(digest);
   }
 
   async open(digest: Digest, offset: number, length: number): Promise<Readable> {

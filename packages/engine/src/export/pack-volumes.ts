@@ -50,6 +50,7 @@ export async function packVolumes(o: {
       entries: planned.entries,
       open: (digest, offset, length) => o.reader.open(digest, offset, length),
       pathOf: (digest) => o.reader.pathOf(digest),
+      settledOf: (digest) => o.reader.settledOf(digest),
       expectedDigest: (digest) => digest,
       onProgress: (bytes) => task.advance(bytes),
     });
