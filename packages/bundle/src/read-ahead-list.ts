@@ -8,7 +8,7 @@ export interface AheadFile {
   length: number;
   /** The tar entry the file's bytes go into. */
   name: string;
-  /** Check this stamp instead of hashing the file (see @airlock/core settled-stamp.ts). */
+  /** Check this stamp instead of hashing the file (see @airlock/core file-stamp.ts). */
   settled?: SettledStamp;
 }
 
@@ -53,6 +53,8 @@ export function encodeAheadList(files: AheadSource[]): AheadList {
 export class AheadCursor {
   private index = 0;
   private pathAt = 0;
+  /** Where the current file's path ends in `paths` (found once per file). */
+  private pathEnd: number | undefined;
   private file: AheadFile | undefined;
 
   constructor(private readonly list: AheadList) {}
@@ -70,8 +72,7 @@ export class AheadCursor {
     if (this.file) return this.file;
     if (this.done) throw new AirlockError('INTERNAL', 'read-ahead went past its last file');
     const { list, index } = this;
-    const end = list.paths.indexOf('\0', this.pathAt);
-    const path = list.paths.slice(this.pathAt, end < 0 ? undefined : end);
+    const path = list.paths.slice(this.pathAt, this.currentPathEnd());
     const hex = list.hex.slice(index * HEX_LENGTH, (index + 1) * HEX_LENGTH);
     const at = index * SPAN;
     const span = (i: number): number => list.spans[at + i] as number;
@@ -84,9 +85,18 @@ export class AheadCursor {
   }
 
   next(): void {
-    const end = this.list.paths.indexOf('\0', this.pathAt);
-    this.pathAt = end < 0 ? this.list.paths.length : end + 1;
+    this.pathAt = this.currentPathEnd() + 1;
+    this.pathEnd = undefined;
     this.index++;
     this.file = undefined;
+  }
+
+  /** The last path has no NUL after it. */
+  private currentPathEnd(): number {
+    if (this.pathEnd === undefined) {
+      const end = this.list.paths.indexOf('\0', this.pathAt);
+      this.pathEnd = end < 0 ? this.list.paths.length : end;
+    }
+    return this.pathEnd;
   }
 }

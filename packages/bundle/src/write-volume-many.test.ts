@@ -4,9 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { Digest } from '@airlock/core';
 import { expectCode, tempDir } from '@airlock/test-utils';
 import { READ_AHEAD_MIN_FILES } from './read-ahead.js';
-import { verifyVolume } from './verify-volume.js';
 import { writeVolume } from './write-volume.js';
-import { CHANNEL, ID, SEQUENCE, digestOf, manifestWith, noise, text } from './__tests__/fixtures.js';
+import { CHANNEL, ID, SEQUENCE, digestOf, noise, text, verifyWrittenVolume } from './__tests__/fixtures.js';
 
 /** Many small files (read ahead on their own thread; one empty) around a large one (read in place), all from disk. */
 async function manyFiles(count: number) {
@@ -30,11 +29,7 @@ describe('a volume of many small files (read ahead of the packer)', () => {
   it('packs every file in plan order, byte for byte', async () => {
     const { dir, entries, write } = await manyFiles(READ_AHEAD_MIN_FILES * 4);
     const written = await write();
-    const manifest = manifestWith({
-      compression: 'zstd', blobs: entries,
-      volumes: [{ number: 1, name: written.name, size: written.size, sha256: written.sha256, entries: entries.map((e) => ({ digest: e.digest })) }],
-    });
-    await verifyVolume(join(dir, 'out', written.name), manifest, manifest.volumes[0]!);
+    await verifyWrittenVolume(join(dir, 'out'), written, entries);
   });
 
   it('a file that shrank since planning is SIZE_MISMATCH, one that is gone SOURCE_NOT_FOUND, and no volume is left', async () => {

@@ -5,9 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { Digest, SettledStamp } from '@airlock/core';
 import { expectCode, tempDir } from '@airlock/test-utils';
 import { READ_AHEAD_MAX_BYTES, READ_AHEAD_MIN_FILES } from './read-ahead.js';
-import { verifyVolume } from './verify-volume.js';
 import { writeVolume } from './write-volume.js';
-import { CHANNEL, ID, SEQUENCE, digestOf, manifestWith, noise } from './__tests__/fixtures.js';
+import { CHANNEL, ID, SEQUENCE, digestOf, noise, verifyWrittenVolume } from './__tests__/fixtures.js';
 
 const stampOf = (path: string): SettledStamp => {
   const s = statSync(path);
@@ -47,11 +46,7 @@ describe.each(['small', 'large'] as const)('packing %s files by their settled st
   it('packs them byte for byte', async () => {
     const { dir, entries, write } = await settledFiles(kind);
     const written = await write();
-    const manifest = manifestWith({
-      compression: 'zstd', blobs: entries,
-      volumes: [{ number: 1, name: written.name, size: written.size, sha256: written.sha256, entries: entries.map((e) => ({ digest: e.digest })) }],
-    });
-    await verifyVolume(join(dir, 'out', written.name), manifest, manifest.volumes[0]!);
+    await verifyWrittenVolume(join(dir, 'out'), written, entries);
   });
 
   it('does not hash a file whose stamp held, so a wrong planned digest goes unseen here (the import hashes every blob)', async () => {

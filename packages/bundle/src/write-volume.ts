@@ -145,11 +145,16 @@ function readAheadFor(o: WriteVolumeOptions): Ahead | undefined {
     const path = e.size <= READ_AHEAD_MAX_BYTES ? o.pathOf?.(e.digest) : undefined;
     if (path === undefined) continue;
     small.add(e);
-    const settled = e.part ? undefined : o.settledOf?.(e.digest);
+    const settled = settledFor(o, e);
     files.push({ path, digest: e.digest, offset: e.part?.offset ?? 0, length: e.size, ...(e.part ? { part: e.part.index } : {}), ...(settled ? { settled } : {}) });
   }
   if (files.length < READ_AHEAD_MIN_FILES) return undefined;
   return { reader: new ReadAhead(encodeAheadList(files)), has: (e) => small.has(e) };
+}
+
+/** The stamp to check instead of hashing an entry; never for a part, whose digest the manifest lists. */
+function settledFor(o: WriteVolumeOptions, e: PlannedEntry): SettledStamp | undefined {
+  return e.part ? undefined : o.settledOf?.(e.digest);
 }
 
 /** A part's digest is recorded (the manifest will list it); a whole blob must be what was planned. */
@@ -162,13 +167,13 @@ function checkPacked(o: WriteVolumeOptions, planned: PlannedEntry, digest: Diges
 }
 
 /**
- * The bytes of one entry, hashed on the way (a part always: the manifest lists its digest),
- * refusing a source of the wrong length. Returns whether a settled stamp vouched for them instead.
+ * The bytes of one entry, hashed on the way, refusing a source of the wrong length. Returns
+ * whether a settled stamp vouched for them instead.
  */
 async function packSource(o: WriteVolumeOptions, packer: TarPacker, planned: PlannedEntry, name: string, hash: Hash): Promise<boolean> {
   const offset = planned.part?.offset ?? 0;
   const path = o.pathOf?.(planned.digest);
-  if (path !== undefined) return packer.file(path, offset, planned.size, hash, name, planned.part ? undefined : o.settledOf?.(planned.digest));
+  if (path !== undefined) return packer.file(path, offset, planned.size, hash, name, settledFor(o, planned));
   const stream = await o.open(planned.digest, offset, planned.size);
   await packer.stream(stream, planned.size, hash, name);
   return false;

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Digest } from './digest.js';
 import type { Progress } from './progress.js';
-import type { SettledStamp } from './settled-stamp.js';
+import type { SettledStamp } from './file-stamp.js';
 
 /**
  * Where the exporter can read an artifact's bytes. They are verified against digest and size when

@@ -2,18 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import type { Digest } from './digest.js';
 import { AirlockError } from './errors.js';
-import { settledStamp, type SettledStamp } from './settled-stamp.js';
-
-/** What identifies a file's content without reading it: same size, mtime and inode, same bytes. */
-export interface FileStamp {
-  size: number;
-  mtimeMs: number;
-  ino: number;
-}
-
-export function sameStamp(a: FileStamp, b: FileStamp): boolean {
-  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
-}
+import { sameStamp, settledStamp, type FileStamp, type SettledStamp } from './file-stamp.js';
 
 /** A file found by listing a directory, not yet stat'ed. */
 export interface ListedFile {
@@ -29,7 +18,7 @@ export interface ListedHash {
   stamp: FileStamp & { mode: number };
   digest?: Digest;
   size: number;
-  /** Present when the digest was computed now, from the whole file, and the file had been still (see settled-stamp.ts). */
+  /** Present when the digest was computed now, from the whole file, and the file had been still (see file-stamp.ts). */
   settled?: SettledStamp;
 }
 

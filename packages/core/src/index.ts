@@ -17,4 +17,4 @@ export * from './shared-worker.js';
 export * from './parallel-hash.js';
 export * from './hash-listed-file.js';
 export * from './hash-listed-files.js';
-export * from './settled-stamp.js';
+export * from './file-stamp.js';

@@ -7,6 +7,7 @@ import type { Compression, Manifest, ManifestBlob, ManifestVolume } from '../man
 import { bundleId } from '../names.js';
 import { planVolumes, type PlannedVolume } from '../plan-volumes.js';
 import { validateManifest } from '../validate-manifest.js';
+import { verifyVolume } from '../verify-volume.js';
 import { writeVolume, type WrittenVolume } from '../write-volume.js';
 
 export const CHANNEL = 'dc1';
@@ -50,6 +51,15 @@ export function manifestWith(o: { compression: Compression; blobs: ManifestBlob[
     blobs: o.blobs,
     volumes: o.volumes,
   };
+}
+
+/** Verifies a zstd volume written into `dir` against a manifest listing exactly `entries` (whole blobs), in order. */
+export async function verifyWrittenVolume(dir: string, written: WrittenVolume, entries: ManifestBlob[]): Promise<void> {
+  const manifest = manifestWith({
+    compression: 'zstd', blobs: entries,
+    volumes: [{ number: 1, name: written.name, size: written.size, sha256: written.sha256, entries: entries.map((e) => ({ digest: e.digest })) }],
+  });
+  await verifyVolume(join(dir, written.name), manifest, manifest.volumes[0]!);
 }
 
 export interface PackedBundle {

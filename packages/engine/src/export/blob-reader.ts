@@ -49,7 +49,7 @@ export class BlobReader {
     return this.paths.get(digest);
   }
 
-  /** The stamp a local file had when this run hashed it, if it had been still (see @airlock/core settled-stamp.ts). */
+  /** The stamp a local file had when this run hashed it, if it had been still (see @airlock/core file-stamp.ts). */
   settledOf(digest: Digest): SettledStamp | undefined {
     return this.settled.get(digest);
   }

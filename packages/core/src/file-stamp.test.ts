@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tempDir } from '@airlock/test-utils';
 import { hashListedFileSync } from './hash-listed-file.js';
-import { holdsStamp, SETTLE_MS, settledStamp } from './settled-stamp.js';
+import { holdsStamp, SETTLE_MS, settledStamp } from './file-stamp.js';
 
 afterEach(() => {
   vi.useRealTimers();
